@@ -3,6 +3,7 @@
 No I/O and no reading of the clock: every function takes the dates it needs.
 """
 
+from engine.rules.appeals import appeal_is_timely
 from engine.rules.calendar import (
     holiday_name,
     is_working_day,
@@ -48,6 +49,7 @@ __all__ = [
     "SkippedDay",
     "Violation",
     "appeal_deadline",
+    "appeal_is_timely",
     "count_points",
     "explain_party_deadline",
     "format_deadline",

@@ -1,0 +1,1 @@
+"""SpiffWorkflow adapter: loads the models, runs workflows in memory. No database, no web."""
