@@ -50,12 +50,20 @@ class EmittedEvent:
 
 
 @dataclass(frozen=True)
+class AwaitedMessage:
+    """A message the case waits for, the form that validates its payload and who may send it."""
+
+    form: str | None
+    sender_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     state_json: str
     completed: bool
     data: dict[str, Any]
     open_tasks: list[OpenTask]
     timers: list[PendingTimer]
-    awaited_messages: dict[str, str | None]  # message name -> form that validates its payload
+    awaited_messages: dict[str, AwaitedMessage]
     events: list[EmittedEvent] = field(default_factory=list)
     finished_timer_states: dict[str, str] = field(default_factory=dict)

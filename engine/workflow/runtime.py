@@ -8,7 +8,7 @@ layer persists in one transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from engine.errors import Conflict
 from engine.workflow.clockbridge import using_clock
 from engine.workflow.models import ModelRegistry, ProcessModel
 from engine.workflow.results import (
+    AwaitedMessage,
     DeadlineInfo,
     EmittedEvent,
     OpenTask,
@@ -91,7 +92,7 @@ class WorkflowRuntime:
                     break
 
     # -- reading -------------------------------------------------------------------------
-    def snapshot(self, workflow: BpmnWorkflow, watched_timer_ids: Iterator[str] = iter(())) -> Snapshot:
+    def snapshot(self, workflow: BpmnWorkflow, watched_timer_ids: Iterable[str] = ()) -> Snapshot:
         """Everything the service layer projects into tables after a step.
 
         `watched_timer_ids` are timers that were pending before the step; their new states
@@ -191,16 +192,18 @@ def _deadline_info(task: Any) -> DeadlineInfo | None:
     )
 
 
-def _awaited_messages(workflow: BpmnWorkflow) -> dict[str, str | None]:
-    awaited: dict[str, str | None] = {}
+def _awaited_messages(workflow: BpmnWorkflow) -> dict[str, AwaitedMessage]:
+    awaited: dict[str, AwaitedMessage] = {}
     for task in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
         definition = task.task_spec.event_definition
         if isinstance(definition, MessageEventDefinition):
-            awaited[definition.name] = _properties(task).get("form")
+            props = _properties(task)
+            roles = tuple(r.strip() for r in props.get("sender_roles", "").split(",") if r.strip())
+            awaited[definition.name] = AwaitedMessage(form=props.get("form"), sender_roles=roles)
     return awaited
 
 
-def _finished_states(workflow: BpmnWorkflow, task_ids: Iterator[str]) -> dict[str, str]:
+def _finished_states(workflow: BpmnWorkflow, task_ids: Iterable[str]) -> dict[str, str]:
     states: dict[str, str] = {}
     for task_id in task_ids:
         task = find_task(workflow, task_id)

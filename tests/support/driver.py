@@ -43,8 +43,8 @@ class PathDriver:
         return self
 
     def deliver(self, message: str, raw: dict[str, Any]) -> PathDriver:
-        form = self.current.awaited_messages.get(message)
-        data = load_form(form).validate(raw) if form else raw
+        awaited = self.current.awaited_messages.get(message)
+        data = load_form(awaited.form).validate(raw) if awaited and awaited.form else raw
         workflow = self._restore()
         self.runtime.deliver_message(workflow, message, data, self.clock)
         self._store(workflow)
@@ -85,7 +85,7 @@ class PathDriver:
     # -- persistence round trip ------------------------------------------------------------
     def _store(self, workflow: Any) -> None:
         watched = [t.task_id for t in self.snapshot.timers] if self.snapshot else []
-        self.snapshot = self.runtime.snapshot(workflow, iter(watched))
+        self.snapshot = self.runtime.snapshot(workflow, watched)
         self.events.extend(self.snapshot.events)
         self._state = self.snapshot.state_json
 
