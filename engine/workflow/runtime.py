@@ -71,9 +71,7 @@ class WorkflowRuntime:
             task.run()
             workflow.do_engine_steps()
 
-    def deliver_message(
-        self, workflow: BpmnWorkflow, name: str, payload: dict[str, Any], clock: Clock
-    ) -> None:
+    def deliver_message(self, workflow: BpmnWorkflow, name: str, payload: dict[str, Any], clock: Clock) -> None:
         event = BpmnEvent(MessageEventDefinition(name), payload=payload)
         with using_clock(clock):
             try:

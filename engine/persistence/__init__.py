@@ -1,0 +1,1 @@
+"""Typed SQLAlchemy 2.0 models, engine/session setup and Alembic migrations."""

@@ -1,0 +1,3 @@
+"""Application use cases. Each public function is one database transaction."""
+
+from engine.services import licences  # noqa: F401  (registers the process event handlers)

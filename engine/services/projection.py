@@ -1,0 +1,174 @@
+"""Writes a workflow step into the database: state, open tasks, timers, deadlines, case
+columns and the effects of events thrown by the process. Called inside the step's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.persistence.db import dumps_json
+from engine.persistence.models import Case, Deadline, HumanTask, Timer, WorkflowInstance
+from engine.services.audit import record
+from engine.services.core import Actor, Saksflyt
+from engine.workflow.results import PendingTimer, Snapshot
+
+EventHandler = Callable[[Saksflyt, Session, Case, Actor, dict[str, Any]], None]
+EVENT_HANDLERS: dict[str, EventHandler] = {}
+
+# What a finished timer means for its deadline.
+_FIRED_STATUS = {"party": "expired", "internal": "overdue"}
+_STATUS_TEXT = {
+    "met": "overholdt",
+    "expired": "utløpt",
+    "overdue": "oversittet",
+    "cancelled": "bortfalt",
+}
+
+
+def on_event(name: str) -> Callable[[EventHandler], EventHandler]:
+    """Registers what the system does when a process throws the message `name`."""
+
+    def register(handler: EventHandler) -> EventHandler:
+        EVENT_HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def apply_snapshot(
+    core: Saksflyt,
+    session: Session,
+    case: Case,
+    instance: WorkflowInstance,
+    snapshot: Snapshot,
+    actor: Actor,
+) -> None:
+    _save_state(core, session, instance, snapshot)
+    _sync_tasks(core, session, case, snapshot)
+    _sync_timers(session, case, snapshot.timers)
+    _sync_deadlines(core, session, case, snapshot, actor)
+    _update_case(core, case, snapshot)
+    for event in snapshot.events:
+        handler = EVENT_HANDLERS.get(event.name)
+        if handler is None:
+            raise LookupError(f"No handler for the process event {event.name!r}")
+        handler(core, session, case, actor, event.payload)
+
+
+def _save_state(core: Saksflyt, session: Session, instance: WorkflowInstance, snapshot: Snapshot) -> None:
+    instance.state = snapshot.state_json
+    instance.completed = snapshot.completed
+    instance.awaited_messages = {
+        name: {"form": m.form, "sender_roles": list(m.sender_roles)} for name, m in snapshot.awaited_messages.items()
+    }
+    instance.model_digest = core.runtime.registry.digest
+    instance.updated_at = core.now()
+    # Flush the versioned row first: a concurrent writer fails here (StaleDataError)
+    # before any projection row is touched.
+    session.flush([instance])
+
+
+def _sync_tasks(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot) -> None:
+    existing = {t.task_id: t for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id))}
+    open_ids = {t.task_id for t in snapshot.open_tasks}
+    for task_id, row in existing.items():
+        if task_id not in open_ids:
+            session.delete(row)
+    for task in snapshot.open_tasks:
+        row = existing.get(task.task_id)
+        if row is None:
+            session.add(
+                HumanTask(
+                    case_id=case.id,
+                    task_id=task.task_id,
+                    spec_name=task.spec_name,
+                    title=task.title,
+                    role=task.role,
+                    form=task.form,
+                    instructions=task.instructions,
+                    due_on=task.due_on,
+                    created_at=core.now(),
+                )
+            )
+        else:
+            row.due_on = task.due_on
+
+
+def _sync_timers(session: Session, case: Case, timers: list[PendingTimer]) -> None:
+    existing = {t.task_id: t for t in session.scalars(select(Timer).where(Timer.case_id == case.id))}
+    pending = {t.task_id: t for t in timers}
+    stale = [task_id for task_id in existing if task_id not in pending]
+    if stale:
+        session.execute(delete(Timer).where(Timer.case_id == case.id, Timer.task_id.in_(stale)))
+    for task_id, timer in pending.items():
+        row = existing.get(task_id)
+        if row is None:
+            session.add(Timer(case_id=case.id, task_id=task_id, spec_name=timer.spec_name, due_at=timer.due_at))
+        else:
+            row.due_at = timer.due_at
+
+
+def _sync_deadlines(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot, actor: Actor) -> None:
+    rows = {
+        d.timer_task_id: d
+        for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id, Deadline.status == "open"))
+    }
+    for timer in snapshot.timers:
+        info = timer.deadline
+        if info is None:
+            continue
+        row = rows.get(timer.task_id)
+        if row is None:
+            session.add(
+                Deadline(
+                    case_id=case.id,
+                    timer_task_id=timer.task_id,
+                    label=info.label,
+                    legal_basis=info.legal_basis,
+                    kind=info.kind,
+                    responsible_role=info.responsible_role,
+                    start_on=info.start_on,
+                    due_on=info.due_on,
+                )
+            )
+        else:
+            row.due_on = info.due_on
+    for task_id, state in snapshot.finished_timer_states.items():
+        row = rows.get(task_id)
+        if row is None:
+            continue
+        row.status = (
+            _FIRED_STATUS.get(row.kind, "overdue")
+            if state == "fired"
+            else ("met" if state == "cancelled" else "cancelled")
+        )
+        row.closed_at = core.now()
+        record(
+            core,
+            session,
+            case,
+            actor,
+            "deadline_" + row.status,
+            f"{row.label} ({row.legal_basis}) er {_STATUS_TEXT[row.status]}.",
+            {"due_on": row.due_on},
+        )
+
+
+def _update_case(core: Saksflyt, case: Case, snapshot: Snapshot) -> None:
+    data = snapshot.data
+    case.competent_body = data.get("competent_body", case.competent_body)
+    case.outcome = data.get("decision_outcome", case.outcome)
+    case.details = json.loads(dumps_json(_public_data(data)))
+    if snapshot.completed and case.status != "closed":
+        case.status = "closed"
+        case.closed_at = core.now()
+
+
+def _public_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Case data worth showing: plain values, no engine internals."""
+    return {k: v for k, v in data.items() if not k.startswith("_")}

@@ -1,0 +1,53 @@
+"""One workflow step on one case: load, act, project, audit; in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict, NotFound
+from engine.persistence.models import Case, Timer, WorkflowInstance
+from engine.services.audit import record
+from engine.services.core import Actor, Saksflyt
+from engine.services.projection import apply_snapshot
+
+CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og prøv igjen."
+
+
+def instance_for(session: Session, case: Case) -> WorkflowInstance:
+    instance = session.scalar(select(WorkflowInstance).where(WorkflowInstance.case_id == case.id))
+    if instance is None:
+        raise NotFound("Saken har ingen arbeidsflyt.")
+    return instance
+
+
+def run_step(
+    core: Saksflyt,
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: Callable[[BpmnWorkflow], None],
+    audit: tuple[str, str, dict[str, Any]],
+) -> None:
+    """Runs `action` on the case's workflow and writes the result.
+
+    `audit` is (action, Norwegian summary, details) for the audit entry of this step.
+    """
+    instance = instance_for(session, case)
+    if instance.completed:
+        raise Conflict("Saken er avsluttet.")
+    workflow = core.runtime.load(instance.process_id, instance.state)
+    watched = list(session.scalars(select(Timer.task_id).where(Timer.case_id == case.id)))
+    action(workflow)
+    snapshot = core.runtime.snapshot(workflow, watched)
+    action_name, summary, details = audit
+    try:
+        apply_snapshot(core, session, case, instance, snapshot, actor)
+    except StaleDataError:
+        raise Conflict(CONFLICT_MESSAGE) from None
+    record(core, session, case, actor, action_name, summary, details)
