@@ -18,6 +18,24 @@ from engine.services.projection import apply_snapshot
 
 CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og prøv igjen."
 
+ContextProvider = Callable[[Saksflyt, Session, Case], dict[str, Any]]
+CONTEXT_PROVIDERS: dict[str, ContextProvider] = {}
+
+
+def context_provider(process_id: str) -> Callable[[ContextProvider], ContextProvider]:
+    """Registers a function that reads fresh facts for cases of `process_id` before each step."""
+
+    def register(provider: ContextProvider) -> ContextProvider:
+        CONTEXT_PROVIDERS[process_id] = provider
+        return provider
+
+    return register
+
+
+def fresh_context(core: Saksflyt, session: Session, case: Case) -> dict[str, Any]:
+    provider = CONTEXT_PROVIDERS.get(case.process_id)
+    return provider(core, session, case) if provider else {}
+
 
 def instance_for(session: Session, case: Case) -> WorkflowInstance:
     instance = session.scalar(select(WorkflowInstance).where(WorkflowInstance.case_id == case.id))
@@ -43,6 +61,7 @@ def run_step(
         raise Conflict("Saken er avsluttet.")
     workflow = core.runtime.load(instance.process_id, instance.state)
     watched = list(session.scalars(select(Timer.task_id).where(Timer.case_id == case.id)))
+    core.runtime.refresh_context(workflow, fresh_context(core, session, case))
     action(workflow)
     snapshot = core.runtime.snapshot(workflow, watched)
     action_name, summary, details = audit

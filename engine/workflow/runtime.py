@@ -60,6 +60,17 @@ class WorkflowRuntime:
         return workflow
 
     # -- commands ------------------------------------------------------------------------
+    def refresh_context(self, workflow: BpmnWorkflow, values: dict[str, Any]) -> None:
+        """Gives the tasks at the process's frontier fresh facts from the database.
+
+        Some decisions need facts that other cases change (e.g. a licence's point history);
+        the service layer reads them and hands them in before every step.
+        """
+        if not values:
+            return
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            task.data.update(values)
+
     def complete_task(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any], clock: Clock) -> None:
         task = self._ready_human_task(workflow, task_id)
         form_variable = _properties(task).get("form_variable")
