@@ -70,7 +70,7 @@ def _save_state(core: Saksflyt, session: Session, instance: WorkflowInstance, sn
     instance.updated_at = core.now()
     # Flush the versioned row first: a concurrent writer fails here (StaleDataError)
     # before any projection row is touched.
-    session.flush([instance])
+    session.flush()
 
 
 def _sync_tasks(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot) -> None:
