@@ -226,11 +226,13 @@ def _finished_states(workflow: BpmnWorkflow, task_ids: Iterable[str]) -> dict[st
 
 
 def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The data of the most recently changed unfinished-or-last task: the case's current view."""
-    candidates = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-    if not candidates and workflow.last_task is not None:
-        return workflow.last_task.data
+    """The case's current view of its data: every task's data, latest change last.
+
+    Reading only the frontier would miss a finished parallel branch whose values wait at a
+    join (the join task holds no data until all branches arrive).
+    """
     merged: dict[str, Any] = {}
-    for task in candidates:
+    tasks = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING)
+    for task in sorted(tasks, key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
