@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.persistence.counters import Counter  # noqa: F401  (registers the table)
 from engine.persistence.db import Base, UTCDateTime
 
 ROLES = (
@@ -111,7 +112,7 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     party: Mapped[Party] = relationship(lazy="joined")
     licence: Mapped[Licence | None] = relationship(lazy="joined")
-    handler: Mapped[User | None] = relationship(lazy="joined")
+    handler: Mapped[User | None] = relationship()
 
 
 class WorkflowInstance(Base):
@@ -148,8 +149,8 @@ class HumanTask(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    case: Mapped[Case] = relationship(lazy="joined")
-    assignee: Mapped[User | None] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship()
+    assignee: Mapped[User | None] = relationship()
 
 
 class Timer(Base):
@@ -182,7 +183,7 @@ class Deadline(Base):
     # open / met / expired (a party deadline ran out) / overdue (an internal one was missed) / cancelled
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    case: Mapped[Case] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship()
 
 
 class AuditEntry(Base):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import load_form
+from engine.persistence.counters import next_value
 from engine.persistence.models import Case, Licence, Party, WorkflowInstance
 from engine.services.audit import record
 from engine.services.core import Actor, Saksflyt
@@ -109,5 +110,4 @@ def _licence_by_number(session: Session, number: str | None) -> Licence | None:
 
 def _next_reference(core: Saksflyt, session: Session) -> str:
     year = core.today().year
-    count = session.scalar(select(func.count(Case.id)).where(Case.reference.like(f"{year}/%"))) or 0
-    return f"{year}/{count + 1:04d}"
+    return f"{year}/{next_value(session, f'case-{year}'):04d}"

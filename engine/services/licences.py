@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.forms import parse_date
+from engine.persistence.counters import next_value
 from engine.persistence.models import Case, Licence
 from engine.rules import format_short
 from engine.services.audit import record
@@ -59,5 +59,4 @@ def _amend(licence: Licence, application_type: str, application: dict[str, Any])
 
 def _next_number(core: Saksflyt, session: Session) -> str:
     year = core.today().year
-    count = session.scalar(select(func.count(Licence.id)).where(Licence.number.like(f"B-{year}-%"))) or 0
-    return f"B-{year}-{count + 1:03d}"
+    return f"B-{year}-{next_value(session, f'licence-{year}'):03d}"

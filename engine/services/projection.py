@@ -5,7 +5,7 @@ columns and the effects of events thrown by the process. Called inside the step'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -47,11 +47,13 @@ def apply_snapshot(
     instance: WorkflowInstance,
     snapshot: Snapshot,
     actor: Actor,
+    previous_timer_ids: Collection[str] = (),
 ) -> None:
+    """`previous_timer_ids` are the case's timer rows before the step (what the snapshot watched)."""
     _save_state(core, session, instance, snapshot)
     _sync_tasks(core, session, case, snapshot)
-    _sync_timers(session, case, snapshot.timers)
-    _sync_deadlines(core, session, case, snapshot, actor)
+    _sync_timers(session, case, snapshot.timers, previous_timer_ids)
+    _sync_deadlines(core, session, case, snapshot, actor, previous_timer_ids)
     _update_case(core, case, snapshot)
     for event in snapshot.events:
         handler = EVENT_HANDLERS.get(event.name)
@@ -74,14 +76,14 @@ def _save_state(core: Saksflyt, session: Session, instance: WorkflowInstance, sn
 
 
 def _sync_tasks(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot) -> None:
-    existing = {t.task_id: t for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id))}
+    """Deletes finished tasks and adds new ones; a task that stays open keeps its row (and assignee)."""
+    existing = set(session.scalars(select(HumanTask.task_id).where(HumanTask.case_id == case.id)))
     open_ids = {t.task_id for t in snapshot.open_tasks}
-    for task_id, row in existing.items():
-        if task_id not in open_ids:
-            session.delete(row)
+    finished = existing - open_ids
+    if finished:
+        session.execute(delete(HumanTask).where(HumanTask.case_id == case.id, HumanTask.task_id.in_(finished)))
     for task in snapshot.open_tasks:
-        row = existing.get(task.task_id)
-        if row is None:
+        if task.task_id not in existing:
             session.add(
                 HumanTask(
                     case_id=case.id,
@@ -95,35 +97,27 @@ def _sync_tasks(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot
                     created_at=core.now(),
                 )
             )
-        else:
-            row.due_on = task.due_on
 
 
-def _sync_timers(session: Session, case: Case, timers: list[PendingTimer]) -> None:
-    existing = {t.task_id: t for t in session.scalars(select(Timer).where(Timer.case_id == case.id))}
-    pending = {t.task_id: t for t in timers}
-    stale = [task_id for task_id in existing if task_id not in pending]
+def _sync_timers(session: Session, case: Case, timers: list[PendingTimer], previous: Collection[str]) -> None:
+    """A waiting timer's due time is fixed when it starts waiting, so rows are only added or removed."""
+    pending = {t.task_id for t in timers}
+    stale = [task_id for task_id in previous if task_id not in pending]
     if stale:
         session.execute(delete(Timer).where(Timer.case_id == case.id, Timer.task_id.in_(stale)))
-    for task_id, timer in pending.items():
-        row = existing.get(task_id)
-        if row is None:
-            session.add(Timer(case_id=case.id, task_id=task_id, spec_name=timer.spec_name, due_at=timer.due_at))
-        else:
-            row.due_at = timer.due_at
+    for timer in timers:
+        if timer.task_id not in previous:
+            session.add(Timer(case_id=case.id, task_id=timer.task_id, spec_name=timer.spec_name, due_at=timer.due_at))
 
 
-def _sync_deadlines(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot, actor: Actor) -> None:
-    rows = {
-        d.timer_task_id: d
-        for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id, Deadline.status == "open"))
-    }
+def _sync_deadlines(
+    core: Saksflyt, session: Session, case: Case, snapshot: Snapshot, actor: Actor, previous: Collection[str]
+) -> None:
+    """A deadline row belongs to its timer: created when the timer starts waiting, closed when
+    the timer fires (expired/overdue) or is cancelled because the awaited thing happened (met)."""
     for timer in snapshot.timers:
         info = timer.deadline
-        if info is None:
-            continue
-        row = rows.get(timer.task_id)
-        if row is None:
+        if info is not None and timer.task_id not in previous:
             session.add(
                 Deadline(
                     case_id=case.id,
@@ -136,12 +130,16 @@ def _sync_deadlines(core: Saksflyt, session: Session, case: Case, snapshot: Snap
                     due_on=info.due_on,
                 )
             )
-        else:
-            row.due_on = info.due_on
-    for task_id, state in snapshot.finished_timer_states.items():
-        row = rows.get(task_id)
-        if row is None:
-            continue
+    finished = snapshot.finished_timer_states
+    if not finished:
+        return
+    rows = session.scalars(
+        select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.status == "open", Deadline.timer_task_id.in_(list(finished))
+        )
+    )
+    for row in rows:
+        state = finished[row.timer_task_id]
         row.status = (
             _FIRED_STATUS.get(row.kind, "overdue")
             if state == "fired"

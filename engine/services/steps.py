@@ -66,7 +66,7 @@ def run_step(
     snapshot = core.runtime.snapshot(workflow, watched)
     action_name, summary, details = audit
     try:
-        apply_snapshot(core, session, case, instance, snapshot, actor)
+        apply_snapshot(core, session, case, instance, snapshot, actor, watched)
     except StaleDataError:
         raise Conflict(CONFLICT_MESSAGE) from None
     record(core, session, case, actor, action_name, summary, details)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import load_form
@@ -41,6 +41,7 @@ def ready_tasks(core: Saksflyt, actor: Actor, role: str | None = None, mine: boo
         query = (
             select(HumanTask)
             .where(HumanTask.role.in_(roles))
+            .options(joinedload(HumanTask.case), joinedload(HumanTask.assignee))
             .order_by(HumanTask.due_on.is_(None), HumanTask.due_on, HumanTask.id)
         )
         if mine:
@@ -114,7 +115,7 @@ def complete_task(core: Saksflyt, actor: Actor, task_id: int, raw: dict[str, Any
 
 
 def _task_for(session: Session, actor: Actor, task_id: int) -> HumanTask:
-    task = session.get(HumanTask, task_id)
+    task = session.get(HumanTask, task_id, options=[joinedload(HumanTask.case)])
     if task is None:
         raise NotFound("Oppgaven finnes ikke, eller den er allerede utført.")
     if not actor.has_role(task.role):

@@ -10,8 +10,6 @@ from typing import Any
 
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.workflow.serializer import spec_json
-
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 
@@ -21,7 +19,6 @@ class ProcessModel:
     name: str
     spec: Any
     subprocess_specs: dict[str, Any]
-    spec_json: str
 
 
 class ModelRegistry:
@@ -44,7 +41,6 @@ class ModelRegistry:
                 name=spec.description or process_id,
                 spec=spec,
                 subprocess_specs=subprocess_specs,
-                spec_json=spec_json(spec, subprocess_specs),
             )
         self.bpmn_files = {p.stem: p for p in bpmn_files}
 

@@ -55,7 +55,7 @@ class WorkflowRuntime:
 
     def load(self, process_id: str, state_json: str) -> BpmnWorkflow:
         model: ProcessModel = self.registry.get(process_id)
-        workflow = load_state(state_json, model.spec_json)
+        workflow = load_state(state_json, model.spec, model.subprocess_specs)
         workflow.script_engine = self.script_engine
         return workflow
 
@@ -105,15 +105,18 @@ class WorkflowRuntime:
         """Everything the service layer projects into tables after a step.
 
         `watched_timer_ids` are timers that were pending before the step; their new states
-        (fired or cancelled) tell whether a deadline expired or was met.
+        (fired or cancelled) tell whether a deadline expired or was met. One walk over the
+        task tree collects everything (walking it is the expensive part).
         """
+        live = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING)
+        waiting_events = [t for t in live if t.state == TaskState.WAITING and isinstance(t.task_spec, CatchingEvent)]
         return Snapshot(
             state_json=dump_state(workflow),
             completed=workflow.completed,
-            data=dict(workflow.data if workflow.completed else _latest_data(workflow)),
-            open_tasks=[_open_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)],
-            timers=list(_pending_timers(workflow)),
-            awaited_messages=_awaited_messages(workflow),
+            data=dict(workflow.data) if workflow.completed else _latest_data(live),
+            open_tasks=[_open_task(t) for t in live if t.state == TaskState.READY and t.task_spec.manual],
+            timers=list(_pending_timers(waiting_events)),
+            awaited_messages=_awaited_messages(waiting_events),
             events=[EmittedEvent(e.event_definition.name, dict(e.payload or {})) for e in workflow.get_events()],
             finished_timer_states=_finished_states(workflow, watched_timer_ids),
         )
@@ -162,20 +165,18 @@ def _open_task(task: Any) -> OpenTask:
     )
 
 
-def _timer_tasks(workflow: BpmnWorkflow, state: TaskState) -> list[Any]:
-    return [
-        t
-        for t in workflow.get_tasks(state=state, spec_class=CatchingEvent)
-        if isinstance(t.task_spec.event_definition, TimerEventDefinition)
-    ]
-
-
 def _waiting_timer_ids(workflow: BpmnWorkflow) -> set[str]:
-    return {str(t.id) for t in _timer_tasks(workflow, TaskState.WAITING)}
+    return {
+        str(t.id)
+        for t in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent)
+        if isinstance(t.task_spec.event_definition, TimerEventDefinition)
+    }
 
 
-def _pending_timers(workflow: BpmnWorkflow) -> Iterator[PendingTimer]:
-    for task in _timer_tasks(workflow, TaskState.WAITING):
+def _pending_timers(waiting_events: list[Any]) -> Iterator[PendingTimer]:
+    for task in waiting_events:
+        if not isinstance(task.task_spec.event_definition, TimerEventDefinition):
+            continue
         value = task.internal_data.get("event_value")
         if not isinstance(value, str):
             continue
@@ -201,9 +202,9 @@ def _deadline_info(task: Any) -> DeadlineInfo | None:
     )
 
 
-def _awaited_messages(workflow: BpmnWorkflow) -> dict[str, AwaitedMessage]:
+def _awaited_messages(waiting_events: list[Any]) -> dict[str, AwaitedMessage]:
     awaited: dict[str, AwaitedMessage] = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
+    for task in waiting_events:
         definition = task.task_spec.event_definition
         if isinstance(definition, MessageEventDefinition):
             props = _properties(task)
@@ -225,14 +226,13 @@ def _finished_states(workflow: BpmnWorkflow, task_ids: Iterable[str]) -> dict[st
     return states
 
 
-def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+def _latest_data(tasks: list[Any]) -> dict[str, Any]:
     """The case's current view of its data: every task's data, latest change last.
 
     Reading only the frontier would miss a finished parallel branch whose values wait at a
     join (the join task holds no data until all branches arrive).
     """
     merged: dict[str, Any] = {}
-    tasks = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING)
     for task in sorted(tasks, key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
