@@ -137,6 +137,8 @@ class HumanTask(Base):
     """A READY user task waiting for a person with the lane's role."""
 
     __tablename__ = "human_task"
+    # Never reuse the id of a finished task: a stale form must not hit a newer task.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:01:20.112276
+Create Date: 2026-11-23 14:03:02.366970
 """
 
 from alembic import op
@@ -150,7 +150,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['assignee_id'], ['app_user.id'], name=op.f('fk_human_task_assignee_id_app_user')),
     sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_human_task_case_id_case_file')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task')),
-    sa.UniqueConstraint('task_id', name=op.f('uq_human_task_task_id'))
+    sa.UniqueConstraint('task_id', name=op.f('uq_human_task_task_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_human_task_assignee_id'), ['assignee_id'], unique=False)
