@@ -1,0 +1,77 @@
+"""The web interface: an app factory around one `Saksflyt` core.
+
+Views stay thin: they read through `engine.services.case_views` and change things through the
+other services, which also enforce who may do what. Everything the user sees is Norwegian.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
+
+from engine.services.core import Saksflyt
+
+csrf = CSRFProtect()
+
+# Endpoints reachable without logging in (the API authenticates each request itself).
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = None) -> Flask:
+    core = core or Saksflyt.create()
+    app = Flask(__name__)
+    secure = _env_flag("SAKSFLYT_SECURE_COOKIES")
+    app.config.update(
+        SECRET_KEY=core.settings.secret_key,
+        SESSION_COOKIE_NAME="saksflyt_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # A long decision text may take a while to write; the token still dies with the session.
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_SSL_STRICT=secure,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.extensions["saksflyt"] = core
+
+    from web import agenda, api, auth, cases, errors, filters, tasks, worklist
+
+    csrf.init_app(app)
+    auth.init_login(app)
+    filters.register(app)
+    errors.register(app)
+    for blueprint in (auth.bp, worklist.bp, tasks.bp, cases.bp, agenda.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        if request.endpoint != "static":
+            # Case data must not linger in a shared computer's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

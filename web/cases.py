@@ -1,0 +1,55 @@
+"""Cases: the list, the case page and registering a new application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from engine.errors import ValidationFailed
+from engine.services import case_views
+from engine.services.cases import register_application
+from web.context import actor, core
+from web.forms_render import form_view, raw_input
+
+bp = Blueprint("cases", __name__)
+
+STATES = {"open": "Åpne", "closed": "Avsluttede", "all": "Alle"}
+STATE_PARAMS = {"apne": "open", "avsluttede": "closed", "alle": "all"}
+
+
+@bp.get("/saker")
+def index() -> Any:
+    param = request.args.get("status", "apne")
+    state = STATE_PARAMS.get(param, "open")
+    items = case_views.list_cases(core(), actor(), state)
+    return render_template("cases/list.html", cases=items, state=state, states=STATES, params=STATE_PARAMS)
+
+
+@bp.get("/saker/<int:case_id>")
+def show(case_id: int) -> Any:
+    page = case_views.case_page(core(), actor(), case_id)
+    template = "cases/detail.html" if page.full else "cases/limited.html"
+    return render_template(template, case=page, today=core().today())
+
+
+def _render_new(submitted: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Any:
+    form = case_views.registration_form(actor())  # Forbidden for anyone but saksbehandler
+    return render_template("cases/new.html", form=form_view(form, core().today(), submitted, errors))
+
+
+@bp.get("/saker/ny")
+def new() -> Any:
+    return _render_new()
+
+
+@bp.post("/saker/ny")
+def create() -> Any:
+    form = case_views.registration_form(actor())
+    raw = raw_input(form, request.form)
+    try:
+        ref = register_application(core(), actor(), raw)
+    except ValidationFailed as failed:
+        return _render_new(raw, failed.errors), 422
+    flash(f"Søknaden er registrert som sak {ref.reference}.", "success")
+    return redirect(url_for("cases.show", case_id=ref.id), code=303)

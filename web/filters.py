@@ -1,0 +1,77 @@
+"""Jinja filters: dates as dd.mm.yyyy (Norwegian time), values, role names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+
+from engine.clock import OSLO
+from engine.forms import parse_date
+from web.labels import role_label
+
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(OSLO)
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def dato(value: Any, empty: str = "–") -> str:
+    """dd.mm.yyyy; an instant is shown as its date in Norway."""
+    day = _as_date(value)
+    if day is None:
+        return empty if value in (None, "") else str(value)
+    return day.strftime("%d.%m.%Y")
+
+
+def tidspunkt(value: Any, empty: str = "–") -> str:
+    """dd.mm.yyyy kl. HH.MM in Norwegian time."""
+    if not isinstance(value, datetime):
+        return dato(value, empty)
+    local = value.astimezone(OSLO) if value.tzinfo is not None else value
+    return local.strftime("%d.%m.%Y kl. %H.%M")
+
+
+def ukedag_dato(value: Any, empty: str = "–") -> str:
+    """ "tirsdag 07.04.2026"."""
+    day = _as_date(value)
+    if day is None:
+        return empty
+    return f"{WEEKDAYS[day.weekday()]} {day.strftime('%d.%m.%Y')}"
+
+
+def verdi(value: Any) -> str:
+    """Any stored value for display: dates dd.mm.yyyy, booleans Ja/Nei, empty as a dash."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nei"
+    if isinstance(value, date | datetime):
+        return dato(value)
+    return str(value)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(dato, "dato")
+    app.add_template_filter(tidspunkt, "tidspunkt")
+    app.add_template_filter(ukedag_dato, "ukedag_dato")
+    app.add_template_filter(verdi, "verdi")
+    app.add_template_filter(role_label, "rolle")
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        core = app.extensions["saksflyt"]
+        return {"municipality": core.settings.municipality, "role_label": role_label}
