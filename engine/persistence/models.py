@@ -107,7 +107,8 @@ class Case(Base):
     competent_body: Mapped[str | None] = mapped_column(String(40), index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The case's data as last seen by its workflow; loaded only where it is shown.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     party: Mapped[Party] = relationship(lazy="joined")
