@@ -7,9 +7,11 @@ scheduler then catches up with whatever fell due since.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +75,7 @@ def _drive(core: Saksflyt, application: dict[str, Any], by_role: dict[str, Actor
 
 def _load_optional_demos(core: Saksflyt) -> str:
     """Demo data of procedures that ship their own loader (e.g. sanctions)."""
-    try:
-        from engine.fixtures_sanctions import load_sanction_demo
-    except ImportError:
+    if importlib.util.find_spec("engine.fixtures_sanctions") is None:
         return ""
-    return f"; {load_sanction_demo(core)}"
-
-
-def _now_for(core: Saksflyt) -> datetime:
-    return core.now()
+    module = importlib.import_module("engine.fixtures_sanctions")
+    return f"; {module.load_sanction_demo(core)}"
