@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
+from engine.services import users as users_service
 from engine.services.core import Actor, Saksflyt
 from engine.services.users import create_user
 from tests.integration.conftest import *  # noqa: F403  (core, clock, database_url, …)
@@ -22,8 +24,14 @@ def app(core: Saksflyt) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def users(core: Saksflyt) -> dict[str, Actor]:
-    """One user per role, a second case handler and a secretariat with both political roles."""
+def users(core: Saksflyt, monkeypatch: pytest.MonkeyPatch) -> dict[str, Actor]:
+    """One user per role, a second case handler and a secretariat with both political roles.
+
+    Hashing uses a cheap method here only to keep the suite fast; production uses scrypt.
+    """
+    monkeypatch.setattr(
+        users_service, "generate_password_hash", lambda password: generate_password_hash(password, "pbkdf2:sha256:1000")
+    )
     actors = {}
     for username, (full_name, roles) in USERS.items():
         user_id = create_user(core, username, full_name, PASSWORD, roles)

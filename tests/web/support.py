@@ -82,3 +82,10 @@ class Browser:
 
     def logout(self) -> TestResponse:
         return self.post("/logout")
+
+
+def task_ids(core: Any, actor: Any, case_id: int) -> dict[str, int]:
+    """Open task ids of a case for the actor's roles, by title."""
+    from engine.services import tasks
+
+    return {t.title: t.id for t in tasks.ready_tasks(core, actor) if t.case_id == case_id}
