@@ -210,3 +210,6 @@ Index("ix_human_task_role_due", HumanTask.role, HumanTask.due_on)
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(*_args: Any) -> None:
     raise RuntimeError("The audit log is append-only")
+
+
+from engine.persistence import notification_models  # noqa: E402, F401

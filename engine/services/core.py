@@ -49,6 +49,11 @@ class Saksflyt:
     ) -> Saksflyt:
         settings = settings or Settings.from_env()
         engine = make_engine(settings.database_url)
+        if clock is None and settings.simulation:
+            # Simulation mode: every process follows the offset stored by `saksflyt clock advance`.
+            from engine.persistence.notification_models import database_offset_clock
+
+            clock = database_offset_clock(engine)
         return cls(
             settings=settings,
             engine=engine,
