@@ -110,6 +110,9 @@ class WorkflowRuntime:
         """
         live = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING)
         waiting_events = [t for t in live if t.state == TaskState.WAITING and isinstance(t.task_spec, CatchingEvent)]
+        # Drain the thrown events before serializing: they are part of the stored state, and an
+        # event left there would be handed out again after every later step.
+        events = [EmittedEvent(e.event_definition.name, dict(e.payload or {})) for e in workflow.get_events()]
         return Snapshot(
             state_json=dump_state(workflow),
             completed=workflow.completed,
@@ -117,7 +120,7 @@ class WorkflowRuntime:
             open_tasks=[_open_task(t) for t in live if t.state == TaskState.READY and t.task_spec.manual],
             timers=list(_pending_timers(waiting_events)),
             awaited_messages=_awaited_messages(waiting_events),
-            events=[EmittedEvent(e.event_definition.name, dict(e.payload or {})) for e in workflow.get_events()],
+            events=events,
             finished_timer_states=_finished_states(workflow, watched_timer_ids),
         )
 
