@@ -93,6 +93,8 @@ def hand_over(task_id: int) -> Any:
     if not username:
         flash("Velg en kollega å gi oppgaven til.", "error")
         return _back()
-    tasks.assign_task(core(), actor(), task_id, username)
-    flash(f"Oppgaven er gitt til {username}.", "success")
+    me = actor()
+    tasks.assign_task(core(), me, task_id, username)
+    names = {c.username: c.full_name for group in case_views.colleagues(core(), me).values() for c in group}
+    flash(f"Oppgaven er gitt til {names.get(username, username)}.", "success")
     return _back()

@@ -118,7 +118,7 @@ def test_claim_release_and_hand_over(browser: Browser, core: Saksflyt, users: di
     browser.login("kari")
     response = browser.post(f"/oppgaver/{ident}/overfor", {"username": "per"})
     assert response.status_code == 303
-    assert "Oppgaven er gitt til per." in text(browser.get("/oppgaver"))
+    assert "Oppgaven er gitt til Per Saksbehandler." in text(browser.get("/oppgaver"))
     [view] = [t for t in tasks.ready_tasks(core, users["per"], mine=True)]
     assert view.id == ident and view.assignee == "Per Saksbehandler"
 
@@ -146,3 +146,12 @@ def test_hand_over_offers_only_colleagues_of_the_role(browser: Browser, core: Sa
     response = browser.post(f"/oppgaver/{ident}/overfor", {"username": ""})
     assert response.status_code == 303
     assert "Velg en kollega" in text(browser.get("/oppgaver"))
+
+
+def test_one_queue_per_role(browser: Browser, core: Saksflyt) -> None:
+    browser.login("sekretariat")
+    assert browser.get("/").headers["Location"] == "/oppgaver"
+    page = text(browser.get("/oppgaver"))
+    assert "Kø: Formannskapet" in page and "Kø: Kommunestyret" in page and "Kø: Saksbehandler" not in page
+    page = text(browser.get("/oppgaver?rolle=kommunestyre"))
+    assert "Kø: Kommunestyret" in page and "Kø: Formannskapet" not in page
