@@ -501,7 +501,7 @@ def detail_sections(details: dict[str, Any]) -> list[Section]:
     used: set[str] = {variable for variable, _, _ in NESTED_SECTIONS}
     nested_forms = {form_name for _, _, form_name in NESTED_SECTIONS}
     flat: list[Section] = []
-    for form_name in (*SECTION_ORDER, *sorted(set(form_names()) - set(SECTION_ORDER) - nested_forms)):
+    for form_name in (*SECTION_ORDER, *sorted(_known_forms() - set(SECTION_ORDER) - nested_forms)):
         if _form_exists(form_name):
             form = load_form(form_name)
             items = _items(form, details, used)
@@ -547,7 +547,7 @@ def _typed(f: Field, raw: Any) -> Any:
 @functools.cache
 def _field_index() -> dict[str, Field]:
     index: dict[str, Field] = {}
-    for name in (*SECTION_ORDER, *form_names()):
+    for name in (*SECTION_ORDER, *sorted(_known_forms())):
         if not _form_exists(name):
             continue
         for f in load_form(name).fields:
@@ -575,8 +575,12 @@ def _recommendation(details: dict[str, Any]) -> list[Item]:
 
 
 @functools.cache
+def _known_forms() -> frozenset[str]:
+    return frozenset(form_names())
+
+
 def _form_exists(name: str) -> bool:
-    return name in form_names()
+    return name in _known_forms()
 
 
 def _form_title(name: str) -> str | None:
