@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = [
     "engine.cli.core_commands",
+    "engine.cli.schedule_commands",
 ]
 
 
