@@ -213,3 +213,4 @@ def _audit_is_append_only(*_args: Any) -> None:
 
 
 from engine.persistence import notification_models  # noqa: E402, F401
+from engine.persistence import sanction_models  # noqa: E402, F401

@@ -7,14 +7,18 @@ in force. The rule set is data; the arithmetic here is shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
+
+from engine.rules.deadlines import format_short
 
 STANDARD_SUSPENSION_DAYS: Final = 7  # alkf. § 10-2: inndragning for én uke at the threshold
 POINTS_PER_EXTRA_WEEK: Final = 12  # Helsedirektoratet guidance: 12 extra points = +1 week
+POINT_SYSTEM_START: Final = date(2016, 1, 1)  # alkl. § 1-8: violations committed from 1.1.2016
+DELEGATION_LIMIT_DAYS: Final = 14  # Nesseby: the administration may suspend for up to 14 days
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,14 @@ class RuleSet:
     point_decision_is_enkeltvedtak: bool  # alkf. § 10-5: forhåndsvarsel and appeal
     reuse_consumed_points: bool = False  # may points behind one suspension count again?
     week_block_points: int = POINTS_PER_EXTRA_WEEK  # extra points that add a whole week
+    version: str = "1"  # the rule set's version; a case records the name and version it ran under
+    valid_from: date = POINT_SYSTEM_START  # first violation date the version applies to
+    delegation_limit_days: int = DELEGATION_LIMIT_DAYS  # suspensions up to this many days: administration
+
+    @property
+    def label(self) -> str:
+        """Name and version, e.g. "alkf-2016 v1"."""
+        return f"{self.name} v{self.version}"
 
 
 # Consultation paper (HOD høringsnotat 2013): 8 points within 3 years; a point is
@@ -47,6 +59,34 @@ def rule_set(name: str) -> RuleSet:
     except KeyError:
         known = ", ".join(sorted(RULE_SETS))
         raise KeyError(f"unknown point rule set {name!r}; known rule sets: {known}") from None
+
+
+def rule_set_from_dict(data: Mapping[str, Any]) -> RuleSet:
+    """A rule set from plain data: an entry of the rule set file, or the copy a case keeps.
+
+    Keys that are not rule set fields (e.g. a "source" note) are ignored; `valid_from` may be
+    a date or an ISO string and `version` is always text.
+    """
+    fields = RuleSet.__dataclass_fields__
+    values = {key: value for key, value in data.items() if key in fields}
+    if "valid_from" in values:
+        values["valid_from"] = _as_date(values["valid_from"])
+    if "version" in values:
+        values["version"] = str(values["version"])
+    return RuleSet(**values)
+
+
+def rule_set_to_dict(rule_set: RuleSet) -> dict[str, Any]:
+    """The rule set as plain data, as a case records it in its start data."""
+    return {**asdict(rule_set), "label": rule_set.label}
+
+
+def _as_rule_set(value: RuleSet | Mapping[str, Any]) -> RuleSet:
+    return value if isinstance(value, RuleSet) else rule_set_from_dict(value)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def suspension_days(total_points: int, threshold: int, week_block_points: int = POINTS_PER_EXTRA_WEEK) -> int:
@@ -179,3 +219,165 @@ def points_for_control(violations: Iterable[Violation]) -> list[Violation]:
         if current is None or violation.points > current.points:
             kept[key] = violation
     return list(kept.values())
+
+
+# --- helpers for the BPMN scripts: plain dicts in, plain dicts out (task data must serialize) -------
+
+
+def score_control(
+    codes: Sequence[str],
+    catalogue_codes: Sequence[str],
+    catalogue_points: Sequence[int],
+    catalogue_provisions: Sequence[str],
+    catalogue_labels: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The violations found at one control that give points, as dicts (code, provision, points, label).
+
+    `codes` are the violation codes of the control report in its order; the `catalogue_*` lists
+    are the catalogue entries for those codes, one per entry (the points catalogue DMN table's
+    COLLECT output). Like breaches count once (`points_for_control`, alkf. § 10-2).
+    """
+    labels = list(catalogue_labels) if catalogue_labels is not None else [""] * len(catalogue_codes)
+    if not len(catalogue_codes) == len(catalogue_points) == len(catalogue_provisions) == len(labels):
+        raise ValueError("the catalogue lists must have the same length")
+    entries = {
+        code: (int(points), provision, label)
+        for code, points, provision, label in zip(
+            catalogue_codes, catalogue_points, catalogue_provisions, labels, strict=True
+        )
+    }
+    unknown = [code for code in codes if code not in entries]
+    if unknown:
+        raise ValueError(f"violation codes not in the points catalogue: {', '.join(unknown)}")
+    kept = points_for_control(Violation(code, entries[code][1], entries[code][0]) for code in codes)
+    return [{"code": v.code, "provision": v.provision, "points": v.points, "label": entries[v.code][2]} for v in kept]
+
+
+def adjustment_error(
+    violations: Sequence[Mapping[str, Any]],
+    adjust: bool,
+    code: str | None,
+    points: int | None,
+    justification: str | None,
+) -> str | None:
+    """Why a § 10-4 adjustment cannot be applied (Norwegian text), or None.
+
+    # alkf. § 10-4: fewer points only for "helt spesielle og svært formildende
+    # omstendigheter", more for "svært skjerpende"; either way the decision must give a
+    # særskilt begrunnelse. The adjustment names one of the control's violations.
+    """
+    if not adjust:
+        return None
+    codes = [str(v["code"]) for v in violations]
+    if code not in codes:
+        return f"Bruddet «{code}» gir ikke prikker ved denne kontrollen. Velg et av: {', '.join(codes)}."
+    if points is None or points < 0:
+        return "Oppgi antall prikker etter justeringen."
+    standard = next(int(v["points"]) for v in violations if v["code"] == code)
+    if points == standard:
+        return f"Justeringen etter § 10-4 må endre antallet prikker ({standard} er normalen for bruddet)."
+    if not (justification or "").strip():
+        return "En justering etter § 10-4 må ha en særskilt begrunnelse."
+    return None
+
+
+def award_points(
+    violations: Sequence[Mapping[str, Any]],
+    reference: str,
+    violation_date: date,
+    adjust: bool = False,
+    adjusted_code: str | None = None,
+    adjusted_points: int | None = None,
+    justification: str | None = None,
+) -> list[dict[str, Any]]:
+    """The point awards of one control: one per violation, keyed "<case reference>-<n>".
+
+    The violation date is the control date (alkf. § 10-2 counts on violation dates).
+    """
+    error = adjustment_error(violations, adjust, adjusted_code, adjusted_points, justification)
+    if error:
+        raise ValueError(error)
+    awards = []
+    for number, violation in enumerate(violations, start=1):
+        adjusted = adjust and violation["code"] == adjusted_code and adjusted_points is not None
+        awards.append(
+            {
+                "key": f"{reference}-{number}",
+                "code": violation["code"],
+                "provision": violation["provision"],
+                "label": violation.get("label", ""),
+                "standard_points": int(violation["points"]),
+                "points": int(adjusted_points) if adjusted else int(violation["points"]),
+                "justification": justification.strip() if adjusted and justification else None,
+                "violation_date": violation_date,
+                "consumed": False,
+                "annulled": False,
+            }
+        )
+    return awards
+
+
+def point_status(
+    awards: Iterable[Mapping[str, Any]],
+    rule_set: RuleSet | Mapping[str, Any],
+    latest_transfer: date | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """`count_points` over award dicts (key, violation_date, points, consumed, annulled).
+
+    Returns plain values: the total, whether the threshold is reached, the points remaining,
+    the window, the awards that count (the given dicts, oldest first) and the standard number of
+    days of suspension for the total (0 below the threshold).
+    """
+    rules = _as_rule_set(rule_set)
+    by_key: dict[str, Mapping[str, Any]] = {}
+    point_awards = []
+    for award in awards:
+        key = str(award["key"])
+        if key in by_key:
+            raise ValueError(f"duplicate point award {key!r}")
+        by_key[key] = award
+        point_awards.append(
+            PointAward(
+                award_id=key,
+                violation_date=_as_date(award["violation_date"]),
+                points=int(award["points"]),
+                consumed=bool(award.get("consumed")),
+                annulled=bool(award.get("annulled")),
+            )
+        )
+    count = count_points(point_awards, rules, latest_transfer, as_of)
+    return {
+        "rule_set": rules.label,
+        "total": count.total,
+        "threshold": count.threshold,
+        "threshold_reached": count.threshold_reached,
+        "points_remaining": count.points_remaining,
+        "window_start": count.window_start,
+        "period_start": count.period_start,
+        "counting": [dict(by_key[a.award_id]) for a in count.counting],
+        "proposed_days": suspension_days(count.total, rules.threshold, rules.week_block_points),
+    }
+
+
+def suspension_end(starts_on: date, days: int) -> date:
+    """The last day of a suspension of `days` days starting on `starts_on` (both days included)."""
+    if days < 1:
+        raise ValueError(f"a suspension lasts at least one day: {days}")
+    return starts_on + timedelta(days=days - 1)
+
+
+def implementation_warning(implementation_deadline: date, appeal_deadline: date) -> str | None:
+    """A warning when the suspension should be implemented on or before the appeal deadline.
+
+    # alkf. § 10-6: the suspension "bør" be implemented within four weeks after the decision
+    # date; an appeal has no suspensive effect (fvl § 42), so implementing before the appeal
+    # deadline (fvl § 29) may run into an appeal or a request for deferred implementation.
+    """
+    if implementation_deadline > appeal_deadline:
+        return None
+    return (
+        f"Inndragningen bør iverksettes innen {format_short(implementation_deadline)} (alkf. § 10-6), "
+        f"men klagefristen løper til {format_short(appeal_deadline)} (fvl § 29). "
+        "Vurder om det er bedt om utsatt iverksetting (fvl § 42)."
+    )
