@@ -212,5 +212,4 @@ def _audit_is_append_only(*_args: Any) -> None:
     raise RuntimeError("The audit log is append-only")
 
 
-from engine.persistence import notification_models  # noqa: E402, F401
-from engine.persistence import sanction_models  # noqa: E402, F401
+from engine.persistence import notification_models, sanction_models  # noqa: E402, F401

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine.persistence.db import dumps_json
@@ -82,21 +82,23 @@ def _sync_tasks(core: Saksflyt, session: Session, case: Case, snapshot: Snapshot
     finished = existing - open_ids
     if finished:
         session.execute(delete(HumanTask).where(HumanTask.case_id == case.id, HumanTask.task_id.in_(finished)))
-    for task in snapshot.open_tasks:
-        if task.task_id not in existing:
-            session.add(
-                HumanTask(
-                    case_id=case.id,
-                    task_id=task.task_id,
-                    spec_name=task.spec_name,
-                    title=task.title,
-                    role=task.role,
-                    form=task.form,
-                    instructions=task.instructions,
-                    due_on=task.due_on,
-                    created_at=core.now(),
-                )
-            )
+    new_rows = [
+        {
+            "case_id": case.id,
+            "task_id": task.task_id,
+            "spec_name": task.spec_name,
+            "title": task.title,
+            "role": task.role,
+            "form": task.form,
+            "instructions": task.instructions,
+            "due_on": task.due_on,
+            "created_at": core.now(),
+        }
+        for task in snapshot.open_tasks
+        if task.task_id not in existing
+    ]
+    if new_rows:
+        session.execute(insert(HumanTask), new_rows)
 
 
 def _sync_timers(session: Session, case: Case, timers: list[PendingTimer], previous: Collection[str]) -> None:
@@ -105,9 +107,13 @@ def _sync_timers(session: Session, case: Case, timers: list[PendingTimer], previ
     stale = [task_id for task_id in previous if task_id not in pending]
     if stale:
         session.execute(delete(Timer).where(Timer.case_id == case.id, Timer.task_id.in_(stale)))
-    for timer in timers:
-        if timer.task_id not in previous:
-            session.add(Timer(case_id=case.id, task_id=timer.task_id, spec_name=timer.spec_name, due_at=timer.due_at))
+    new_rows = [
+        {"case_id": case.id, "task_id": t.task_id, "spec_name": t.spec_name, "due_at": t.due_at}
+        for t in timers
+        if t.task_id not in previous
+    ]
+    if new_rows:
+        session.execute(insert(Timer), new_rows)
 
 
 def _sync_deadlines(
@@ -115,21 +121,23 @@ def _sync_deadlines(
 ) -> None:
     """A deadline row belongs to its timer: created when the timer starts waiting, closed when
     the timer fires (expired/overdue) or is cancelled because the awaited thing happened (met)."""
-    for timer in snapshot.timers:
-        info = timer.deadline
-        if info is not None and timer.task_id not in previous:
-            session.add(
-                Deadline(
-                    case_id=case.id,
-                    timer_task_id=timer.task_id,
-                    label=info.label,
-                    legal_basis=info.legal_basis,
-                    kind=info.kind,
-                    responsible_role=info.responsible_role,
-                    start_on=info.start_on,
-                    due_on=info.due_on,
-                )
-            )
+    new_rows = [
+        {
+            "case_id": case.id,
+            "timer_task_id": timer.task_id,
+            "label": timer.deadline.label,
+            "legal_basis": timer.deadline.legal_basis,
+            "kind": timer.deadline.kind,
+            "responsible_role": timer.deadline.responsible_role,
+            "start_on": timer.deadline.start_on,
+            "due_on": timer.deadline.due_on,
+            "status": "open",
+        }
+        for timer in snapshot.timers
+        if timer.deadline is not None and timer.task_id not in previous
+    ]
+    if new_rows:
+        session.execute(insert(Deadline), new_rows)
     finished = snapshot.finished_timer_states
     if not finished:
         return

@@ -38,15 +38,18 @@ def ready_tasks(core: Saksflyt, actor: Actor, role: str | None = None, mine: boo
     if role and role not in actor.roles:
         raise Forbidden("Du har ikke denne rollen.")
     with core.transaction() as session:
+        # Plain columns, no ORM entities: worklists are the most frequent page.
         query = (
-            select(HumanTask)
+            select(*_VIEW_COLUMNS)
+            .join(Case, Case.id == HumanTask.case_id)
+            .outerjoin(User, User.id == HumanTask.assignee_id)
             .where(HumanTask.role.in_(roles))
-            .options(joinedload(HumanTask.case), joinedload(HumanTask.assignee))
             .order_by(HumanTask.due_on.is_(None), HumanTask.due_on, HumanTask.id)
         )
         if mine:
             query = query.where(HumanTask.assignee_id == actor.user_id)
-        return [_view(core, t) for t in session.scalars(query)]
+        today = core.today()
+        return [_view_from_row(row, today) for row in session.execute(query)]
 
 
 def get_task(core: Saksflyt, actor: Actor, task_id: int) -> TaskView:
@@ -121,6 +124,36 @@ def _task_for(session: Session, actor: Actor, task_id: int) -> HumanTask:
     if not actor.has_role(task.role):
         raise Forbidden("Du har ikke rollen som skal utføre denne oppgaven.")
     return task
+
+
+_VIEW_COLUMNS = (
+    HumanTask.id,
+    HumanTask.case_id,
+    Case.reference,
+    Case.title.label("case_title"),
+    HumanTask.title,
+    HumanTask.role,
+    HumanTask.form,
+    HumanTask.due_on,
+    User.full_name.label("assignee"),
+    HumanTask.instructions,
+)
+
+
+def _view_from_row(row: Any, today: date) -> TaskView:
+    return TaskView(
+        id=row.id,
+        case_id=row.case_id,
+        case_reference=row.reference,
+        case_title=row.case_title,
+        title=row.title,
+        role=row.role,
+        form=row.form,
+        due_on=row.due_on,
+        overdue=row.due_on is not None and row.due_on < today,
+        assignee=row.assignee,
+        instructions=row.instructions,
+    )
 
 
 def _view(core: Saksflyt, task: HumanTask) -> TaskView:
