@@ -37,24 +37,18 @@ def ready_tasks(core: Saksflyt, actor: Actor, role: str | None = None, mine: boo
     roles = {role} if role else set(actor.roles)
     if role and role not in actor.roles:
         raise Forbidden("Du har ikke denne rollen.")
+    conditions = [HumanTask.role.in_(roles)]
+    if mine:
+        conditions.append(HumanTask.assignee_id == actor.user_id)
     with core.transaction() as session:
-        # Plain columns, no ORM entities: worklists are the most frequent page.
-        query = (
-            select(*_VIEW_COLUMNS)
-            .join(Case, Case.id == HumanTask.case_id)
-            .outerjoin(User, User.id == HumanTask.assignee_id)
-            .where(HumanTask.role.in_(roles))
-            .order_by(HumanTask.due_on.is_(None), HumanTask.due_on, HumanTask.id)
-        )
-        if mine:
-            query = query.where(HumanTask.assignee_id == actor.user_id)
-        today = core.today()
-        return [_view_from_row(row, today) for row in session.execute(query)]
+        return _task_views(session, core.today(), *conditions)
 
 
 def get_task(core: Saksflyt, actor: Actor, task_id: int) -> TaskView:
     with core.transaction() as session:
-        return _view(core, _task_for(session, actor, task_id))
+        _task_for(session, actor, task_id)
+        [view] = _task_views(session, core.today(), HumanTask.id == task_id)
+        return view
 
 
 def claim_task(core: Saksflyt, actor: Actor, task_id: int) -> None:
@@ -140,34 +134,28 @@ _VIEW_COLUMNS = (
 )
 
 
-def _view_from_row(row: Any, today: date) -> TaskView:
-    return TaskView(
-        id=row.id,
-        case_id=row.case_id,
-        case_reference=row.reference,
-        case_title=row.case_title,
-        title=row.title,
-        role=row.role,
-        form=row.form,
-        due_on=row.due_on,
-        overdue=row.due_on is not None and row.due_on < today,
-        assignee=row.assignee,
-        instructions=row.instructions,
+def _task_views(session: Session, today: date, *conditions: Any) -> list[TaskView]:
+    """Task rows as plain columns, no ORM entities: worklists are the most frequent page."""
+    query = (
+        select(*_VIEW_COLUMNS)
+        .join(Case, Case.id == HumanTask.case_id)
+        .outerjoin(User, User.id == HumanTask.assignee_id)
+        .where(*conditions)
+        .order_by(HumanTask.due_on.is_(None), HumanTask.due_on, HumanTask.id)
     )
-
-
-def _view(core: Saksflyt, task: HumanTask) -> TaskView:
-    case: Case = task.case
-    return TaskView(
-        id=task.id,
-        case_id=case.id,
-        case_reference=case.reference,
-        case_title=case.title,
-        title=task.title,
-        role=task.role,
-        form=task.form,
-        due_on=task.due_on,
-        overdue=task.due_on is not None and task.due_on < core.today(),
-        assignee=task.assignee.full_name if task.assignee else None,
-        instructions=task.instructions,
-    )
+    return [
+        TaskView(
+            id=row.id,
+            case_id=row.case_id,
+            case_reference=row.reference,
+            case_title=row.case_title,
+            title=row.title,
+            role=row.role,
+            form=row.form,
+            due_on=row.due_on,
+            overdue=row.due_on is not None and row.due_on < today,
+            assignee=row.assignee,
+            instructions=row.instructions,
+        )
+        for row in session.execute(query)
+    ]
