@@ -65,10 +65,15 @@ class WorkflowRuntime:
 
         Some decisions need facts that other cases change (e.g. a licence's point history);
         the service layer reads them and hands them in before every step.
+
+        Every task gets them, not only the frontier: SpiffWorkflow re-inherits a waiting or
+        ready task's data from its parent when it updates the task (e.g. `refresh_timers`), which
+        would bring back stale values. Equal values in parent and child cost nothing to store
+        (task data is serialized as a delta against the parent).
         """
         if not values:
             return
-        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        for task in workflow.get_tasks():
             task.data.update(values)
 
     def complete_task(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any], clock: Clock) -> None:
