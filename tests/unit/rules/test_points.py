@@ -1,7 +1,9 @@
 """Tests for the point system (alkoholforskriften kap. 10)."""
 
+import json
 from dataclasses import FrozenInstanceError, replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +14,18 @@ from engine.rules.points import (
     PointAward,
     RuleSet,
     Violation,
+    adjustment_error,
+    award_points,
     count_points,
+    implementation_warning,
+    point_status,
     points_for_control,
     rule_set,
+    rule_set_from_dict,
+    rule_set_to_dict,
+    score_control,
     suspension_days,
+    suspension_end,
     years_before,
 )
 
@@ -362,3 +372,134 @@ def test_worked_example_under_eight_point_rules() -> None:
     assert result.total == 8
     assert result.threshold_reached
     assert suspension_days(result.total, EIGHT_POINT.threshold) == 7
+
+
+# --- rule sets as data ------------------------------------------------------------------------------
+
+RULE_SETS_FILE = Path(__file__).resolve().parents[3] / "fixtures" / "rule_sets.json"
+
+
+def test_rule_set_file_matches_the_built_in_rule_sets() -> None:
+    raw = json.loads(RULE_SETS_FILE.read_text(encoding="utf-8"))
+    loaded = {r.name: r for r in map(rule_set_from_dict, raw["rule_sets"])}
+    assert loaded == {"8-point": EIGHT_POINT, "alkf-2016": ALKF_2016}
+    assert raw["default"] == "8-point"
+    assert all(r.delegation_limit_days == 14 and not r.reuse_consumed_points for r in loaded.values())
+
+
+def test_rule_set_round_trips_through_plain_data() -> None:
+    data = rule_set_to_dict(ALKF_2016)
+    assert data["label"] == "alkf-2016 v1" == ALKF_2016.label
+    assert rule_set_from_dict(data) == ALKF_2016
+    assert rule_set_from_dict({**data, "valid_from": "2030-01-01", "version": 2}) == replace(
+        ALKF_2016, valid_from=date(2030, 1, 1), version="2"
+    )
+
+
+# --- helpers for the process scripts ----------------------------------------------------------------
+
+CATALOGUE_CODES = ["mindrearig", "apenbart_pavirket_skjenking", "medbrakt", "ut_av_lokalet"]
+CATALOGUE_POINTS = [8, 4, 1, 1]
+CATALOGUE_PROVISIONS = [MINOR, INTOXICATED, "alkf. § 4-4", "alkf. § 4-4"]
+
+
+def test_score_control_pairs_codes_with_the_catalogue_and_merges_like_breaches() -> None:
+    scored = score_control(
+        ["ut_av_lokalet", "apenbart_pavirket_skjenking", "medbrakt", "apenbart_pavirket_skjenking"],
+        CATALOGUE_CODES,
+        CATALOGUE_POINTS,
+        CATALOGUE_PROVISIONS,
+    )
+    assert scored == [
+        {"code": "ut_av_lokalet", "provision": "alkf. § 4-4", "points": 1, "label": ""},
+        {"code": "apenbart_pavirket_skjenking", "provision": INTOXICATED, "points": 4, "label": ""},
+    ]
+
+
+def test_score_control_rejects_codes_outside_the_catalogue() -> None:
+    with pytest.raises(ValueError, match="not in the points catalogue: ukjent"):
+        score_control(["mindrearig", "ukjent"], CATALOGUE_CODES, CATALOGUE_POINTS, CATALOGUE_PROVISIONS)
+
+
+VIOLATIONS = [
+    {"code": "skjenketid", "provision": HOURS, "points": 4, "label": "Skjenketid"},
+    {"code": "alkoholfritt", "provision": ALTERNATIVES, "points": 1, "label": "Alkoholfritt"},
+]
+
+
+@pytest.mark.parametrize(
+    ("adjust", "code", "points", "justification", "problem"),
+    [
+        (False, None, None, None, None),
+        (True, "skjenketid", 2, "Svært formildende.", None),
+        (True, "skjenketid", 8, "Svært skjerpende.", None),
+        (True, "mindrearig", 2, "x", "Bruddet «mindrearig» gir ikke prikker ved denne kontrollen."),
+        (True, "skjenketid", 4, "x", "Justeringen etter § 10-4 må endre antallet prikker"),
+        (True, "skjenketid", 2, "  ", "En justering etter § 10-4 må ha en særskilt begrunnelse."),
+        (True, "skjenketid", None, "x", "Oppgi antall prikker etter justeringen."),
+    ],
+)
+def test_adjustment_error(
+    adjust: bool, code: str | None, points: int | None, justification: str | None, problem: str | None
+) -> None:
+    error = adjustment_error(VIOLATIONS, adjust, code, points, justification)
+    if problem is None:
+        assert error is None
+    else:
+        assert error is not None and error.startswith(problem)
+
+
+def test_award_points_keys_dates_and_adjustment() -> None:
+    awards = award_points(VIOLATIONS, "2026/0007", date(2026, 1, 30), True, "skjenketid", 2, " Formildende. ")
+    assert [(a["key"], a["code"], a["standard_points"], a["points"], a["justification"]) for a in awards] == [
+        ("2026/0007-1", "skjenketid", 4, 2, "Formildende."),
+        ("2026/0007-2", "alkoholfritt", 1, 1, None),
+    ]
+    assert {a["violation_date"] for a in awards} == {date(2026, 1, 30)}
+    with pytest.raises(ValueError, match="særskilt begrunnelse"):
+        award_points(VIOLATIONS, "2026/0007", date(2026, 1, 30), True, "skjenketid", 2, "")
+
+
+def test_point_status_counts_award_dicts() -> None:
+    awards = [
+        {"key": "a", "violation_date": "2025-02-14", "points": 8, "consumed": True},
+        {"key": "b", "violation_date": date(2025, 9, 20), "points": 4},
+        {"key": "c", "violation_date": date(2026, 3, 5), "points": 8},
+    ]
+    status = point_status(awards, rule_set_to_dict(ALKF_2016))
+    assert status == {
+        "rule_set": "alkf-2016 v1",
+        "total": 12,
+        "threshold": 12,
+        "threshold_reached": True,
+        "points_remaining": 0,
+        "window_start": date(2024, 3, 5),
+        "period_start": None,
+        "counting": [awards[1], awards[2]],
+        "proposed_days": 7,
+    }
+    assert point_status(awards, EIGHT_POINT, latest_transfer=date(2026, 1, 1))["total"] == 8
+    with pytest.raises(ValueError, match="duplicate point award 'b'"):
+        point_status([awards[1], awards[1]], ALKF_2016)
+
+
+def test_suspension_end_counts_both_days() -> None:
+    assert suspension_end(date(2026, 3, 23), 7) == date(2026, 3, 29)
+    assert suspension_end(date(2026, 3, 23), 1) == date(2026, 3, 23)
+    with pytest.raises(ValueError):
+        suspension_end(date(2026, 3, 23), 0)
+
+
+@pytest.mark.parametrize(
+    ("implementation_deadline", "appeal_deadline", "warned"),
+    [
+        (date(2026, 4, 7), date(2026, 4, 7), True),  # DOMAIN.md: decided 10.03, notified 12.03
+        (date(2026, 4, 7), date(2026, 4, 8), True),
+        (date(2026, 4, 7), date(2026, 4, 1), False),
+    ],
+)
+def test_implementation_warning(implementation_deadline: date, appeal_deadline: date, warned: bool) -> None:
+    warning = implementation_warning(implementation_deadline, appeal_deadline)
+    assert (warning is not None) is warned
+    if warning:
+        assert "07.04.2026 (alkf. § 10-6)" in warning and "fvl § 42" in warning
