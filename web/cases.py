@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from engine.errors import ValidationFailed
 from engine.services import case_views
 from engine.services.cases import register_application
+from web import bpmn_layout
 from web.context import actor, core
 from web.forms_render import form_view, raw_input
 
@@ -29,8 +31,28 @@ def index() -> Any:
 @bp.get("/saker/<int:case_id>")
 def show(case_id: int) -> Any:
     page = case_views.case_page(core(), actor(), case_id)
-    template = "cases/detail.html" if page.full else "cases/limited.html"
-    return render_template(template, case=page, today=core().today())
+    if not page.full:
+        return render_template("cases/limited.html", case=page, today=core().today())
+    return render_template(
+        "cases/detail.html",
+        case=page,
+        today=core().today(),
+        diagram=case_views.process_diagram(core(), actor(), case_id),
+        viewer_installed=_viewer_installed(),
+    )
+
+
+@bp.get("/saker/<int:case_id>/prosess.bpmn")
+def process_xml(case_id: int) -> Any:
+    """The case's BPMN model for the diagram viewer (same access as the whole case page)."""
+    xml = bpmn_layout.diagram_for(case_views.process_file(core(), actor(), case_id))
+    return Response(xml, mimetype="application/xml")
+
+
+def _viewer_installed() -> bool:
+    """The bpmn-js viewer is copied to static/vendor by scripts/install.sh (from the npm registry)."""
+    static = current_app.static_folder or ""
+    return (Path(static) / "vendor" / "bpmn-js" / "bpmn-navigated-viewer.production.min.js").is_file()
 
 
 def _render_new(submitted: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Any:

@@ -13,8 +13,10 @@ Nothing here changes data; every function returns plain dataclasses (no ORM obje
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, NotFound
 from engine.forms import Field, Form, form_names, load_form, parse_date
-from engine.persistence.models import ROLES, AuditEntry, Case, Deadline, HumanTask, User, UserRole
+from engine.persistence.models import ROLES, AuditEntry, Case, Deadline, HumanTask, Timer, User, UserRole
 from engine.services.core import Actor, Saksflyt
 
 FULL_ACCESS_ROLES = frozenset({"saksbehandler", "leder", "kontrollor", "formannskap", "kommunestyre", "admin"})
@@ -450,6 +452,127 @@ def _agenda_spec_names(registry: Any, process_id: str) -> frozenset[str]:
             if str(extensions.get("properties", {}).get("agenda", "")).lower() == "true":
                 names.add(name)
     return frozenset(names)
+
+
+# -- the process diagram ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DiagramMarker:
+    element_id: str  # the BPMN element to highlight (a call activity for elements inside it)
+    kind: str  # "active" (an open task) or "waiting" (a timer that has not fired)
+    label: str  # what the case waits for, in Norwegian
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    process_id: str
+    markers: list[DiagramMarker]
+
+    @property
+    def active_ids(self) -> list[str]:
+        return sorted({m.element_id for m in self.markers if m.kind == "active"})
+
+    @property
+    def waiting_ids(self) -> list[str]:
+        return sorted({m.element_id for m in self.markers if m.kind == "waiting"} - set(self.active_ids))
+
+
+def require_full_access(actor: Actor) -> None:
+    if not has_full_access(actor):
+        raise Forbidden("Du har ikke tilgang til denne saken.")
+
+
+def process_diagram(core: Saksflyt, actor: Actor, case_id: int) -> DiagramView:
+    """Where the case is in its process: the open tasks and the waiting timers, as element ids
+    of the case's BPMN diagram. Police and NAV do not see the diagram."""
+    require_full_access(actor)
+    with core.transaction() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound("Saken finnes ikke.")
+        tasks = session.execute(
+            select(HumanTask.spec_name, HumanTask.title).where(HumanTask.case_id == case_id).order_by(HumanTask.id)
+        ).all()
+        timers = session.execute(
+            select(Timer.spec_name, Deadline.label)
+            .outerjoin(Deadline, (Deadline.case_id == Timer.case_id) & (Deadline.timer_task_id == Timer.task_id))
+            .where(Timer.case_id == case_id)
+            .order_by(Timer.due_at, Timer.id)
+        ).all()
+        process_id = case.process_id
+    registry = core.runtime.registry
+    markers = [DiagramMarker(_drawn_element(registry, process_id, name), "active", title) for name, title in tasks]
+    markers += [
+        DiagramMarker(
+            _drawn_element(registry, process_id, name), "waiting", label or _spec_label(registry, process_id, name)
+        )
+        for name, label in timers
+    ]
+    return DiagramView(process_id, markers)
+
+
+def process_file(core: Saksflyt, actor: Actor, case_id: int) -> Path:
+    """The .bpmn file (with its diagram interchange) of the case's process."""
+    require_full_access(actor)
+    with core.transaction() as session:
+        process_id = session.scalar(select(Case.process_id).where(Case.id == case_id))
+    if process_id is None:
+        raise NotFound("Saken finnes ikke.")
+    path = _process_file(core.runtime.registry, process_id)
+    if path is None:
+        raise NotFound("Prosessmodellen finnes ikke.")
+    return path
+
+
+@functools.cache
+def _process_file(registry: Any, process_id: str) -> Path | None:
+    """The .bpmn file that defines the process."""
+    pattern = re.compile(rf'<(?:\w+:)?process\s[^>]*\bid="{re.escape(process_id)}"')
+    for path in registry.bpmn_files.values():
+        if pattern.search(path.read_text(encoding="utf-8")):
+            return path
+    return None
+
+
+@functools.cache
+def _drawn_element(registry: Any, process_id: str, spec_name: str) -> str:
+    """The element to highlight for a task spec: itself when drawn in the case's diagram, else
+    the call activity (or embedded sub-process) that contains it."""
+    try:
+        model = registry.get(process_id)
+    except KeyError:
+        return spec_name
+    if spec_name in model.spec.task_specs:
+        return spec_name
+    for name, task_spec in model.spec.task_specs.items():
+        called = getattr(task_spec, "spec", None)
+        sub = model.subprocess_specs.get(called) if isinstance(called, str) else None
+        if sub is not None and _contains(model.subprocess_specs, sub, spec_name, set()):
+            return name
+    return spec_name
+
+
+def _contains(subprocess_specs: dict[str, Any], spec: Any, spec_name: str, seen: set[str]) -> bool:
+    if spec_name in spec.task_specs:
+        return True
+    for task_spec in spec.task_specs.values():
+        called = getattr(task_spec, "spec", None)
+        if isinstance(called, str) and called not in seen and called in subprocess_specs:
+            seen.add(called)
+            if _contains(subprocess_specs, subprocess_specs[called], spec_name, seen):
+                return True
+    return False
+
+
+def _spec_label(registry: Any, process_id: str, spec_name: str) -> str:
+    try:
+        model = registry.get(process_id)
+    except KeyError:
+        return spec_name
+    for spec in (model.spec, *model.subprocess_specs.values()):
+        task_spec = spec.task_specs.get(spec_name)
+        if task_spec is not None:
+            return getattr(task_spec, "bpmn_name", None) or getattr(task_spec, "description", None) or spec_name
+    return spec_name
 
 
 # -- users -------------------------------------------------------------------------------------
