@@ -10,6 +10,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = [
     "engine.cli.core_commands",
     "engine.cli.schedule_commands",
+    "engine.cli.sanction_commands",
 ]
 
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from engine import rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.forms import load_form, parse_date
-from engine.persistence.models import Case, Licence, Party
+from engine.persistence.models import Case, Deadline, HumanTask, Licence, Party
 from engine.persistence.sanction_models import MunicipalitySetting, OwnershipTransfer, PointAward, Suspension
 from engine.rules import RuleSet
 from engine.services.audit import record
@@ -606,3 +606,66 @@ def _references(session: Session, case_ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Case.id, Case.reference).where(Case.id.in_(ids))).tuples().all())
+
+
+@dataclass(frozen=True)
+class OpenTaskLine:
+    id: int
+    spec_name: str
+    title: str
+    role: str | None
+    form: str | None
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    label: str
+    legal_basis: str
+    kind: str
+    start_on: date | None
+    due_on: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class SanctionCaseView:
+    reference: str
+    title: str
+    status: str
+    licence_number: str
+    rule_set: str
+    details: dict[str, Any]  # the case data (JSON: dates as ISO strings)
+    warnings: list[str]
+    open_tasks: list[OpenTaskLine]
+    deadlines: list[DeadlineLine]
+    suspension: SuspensionView | None
+
+
+def sanction_case(core: Saksflyt, reference: str) -> SanctionCaseView:
+    """A sanction case with its rule set, open tasks (with their model names) and deadlines."""
+    with core.transaction() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference, Case.kind == "sanction"))
+        if case is None:
+            raise NotFound(f"Fant ingen sanksjonssak med referanse {reference}.")
+        licence = session.get(Licence, case.licence_id) if case.licence_id else None
+        tasks = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id).order_by(HumanTask.id))
+        deadlines = session.scalars(
+            select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_on, Deadline.id)
+        )
+        suspensions = _suspensions(session, case.licence_id) if case.licence_id else []
+        suspension = next((s for s in suspensions if s.case_reference == reference), None)
+        details = dict(case.details or {})
+        rule_set = details.get("rule_set") or {}
+        return SanctionCaseView(
+            reference=case.reference,
+            title=case.title,
+            status=case.status,
+            licence_number=licence.number if licence else "",
+            rule_set=rule_set.get("label", ""),
+            details=details,
+            warnings=list(details.get("warnings") or []),
+            open_tasks=[OpenTaskLine(t.id, t.spec_name, t.title, t.role, t.form, t.due_on) for t in tasks],
+            deadlines=[DeadlineLine(d.label, d.legal_basis, d.kind, d.start_on, d.due_on, d.status) for d in deadlines],
+            suspension=suspension,
+        )
