@@ -57,6 +57,10 @@ class CurrentUser(UserMixin):
         return case_views.can_register(self.actor)
 
     @property
+    def is_manager(self) -> bool:
+        return bool(self.actor.roles & case_views.MANAGER_ROLES)
+
+    @property
     def agenda_roles(self) -> list[str]:
         return case_views.agenda_roles(self.actor)
 
