@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from engine.cli.common import core_from_env, fail, show_date
 from engine.errors import NotFound, SaksflytError
-from engine.forms import parse_date
-from engine.persistence.models import Case, HumanTask, User
+from engine.forms import load_form, parse_date
+from engine.persistence.models import Case, HumanTask, User, WorkflowInstance
 from engine.services import messages, sanctions, tasks
 from engine.services.core import Actor, Saksflyt
 from engine.services.users import actor_for
@@ -213,8 +213,8 @@ def _sanction(args: argparse.Namespace) -> int:
 def _sanction_task(args: argparse.Namespace) -> int:
     core = core_from_env()
     try:
-        task_id = _open_task_id(core, args.case, args.task)
-        tasks.complete_task(core, _actor(core, args.user), task_id, _values(args.values))
+        task_id, form = _open_task(core, args.case, args.task)
+        tasks.complete_task(core, _actor(core, args.user), task_id, _with_defaults(core, form, _values(args.values)))
     except SaksflytError as error:
         return fail(error)
     print(f"Utført: {args.task}.")
@@ -225,7 +225,8 @@ def _sanction_task(args: argparse.Namespace) -> int:
 def _sanction_message(args: argparse.Namespace) -> int:
     core = core_from_env()
     try:
-        messages.deliver_message(core, _actor(core, args.user), args.case, args.message, _values(args.values))
+        values = _with_defaults(core, _message_form(core, args.case, args.message), _values(args.values))
+        messages.deliver_message(core, _actor(core, args.user), args.case, args.message, values)
     except SaksflytError as error:
         return fail(error)
     print(f"Melding levert: {args.message}.")
@@ -233,16 +234,34 @@ def _sanction_message(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_task_id(core: Saksflyt, reference: str, spec_name: str) -> int:
+def _open_task(core: Saksflyt, reference: str, spec_name: str) -> tuple[int, str | None]:
     with core.transaction() as session:
-        task_id = session.scalar(
-            select(HumanTask.id)
+        row = session.execute(
+            select(HumanTask.id, HumanTask.form)
             .join(Case, Case.id == HumanTask.case_id)
             .where(Case.reference == reference, Case.kind == "sanction", HumanTask.spec_name == spec_name)
-        )
-    if task_id is None:
+        ).first()
+    if row is None:
         raise NotFound(f"Sak {reference} har ingen åpen oppgave «{spec_name}». Se `saksflyt sanction {reference}`.")
-    return task_id
+    return row[0], row[1]
+
+
+def _message_form(core: Saksflyt, reference: str, name: str) -> str | None:
+    with core.transaction() as session:
+        awaited = session.scalar(
+            select(WorkflowInstance.awaited_messages)
+            .join(Case, Case.id == WorkflowInstance.case_id)
+            .where(Case.reference == reference)
+        )
+    return ((awaited or {}).get(name) or {}).get("form")
+
+
+def _with_defaults(core: Saksflyt, form: str | None, values: dict[str, str]) -> dict[str, Any]:
+    """The form's defaults (e.g. today's date) for the fields not given, as the web form pre-fills them."""
+    if not form:
+        return dict(values)
+    defaults = {k: v for k, v in load_form(form).defaults(core.today()).items() if v is not None}
+    return defaults | values
 
 
 # -- output ----------------------------------------------------------------------------------------

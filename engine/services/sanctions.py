@@ -605,7 +605,10 @@ def _references(session: Session, case_ids: set[int | None]) -> dict[int, str]:
     ids = {i for i in case_ids if i is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(Case.id, Case.reference).where(Case.id.in_(ids))).tuples().all())
+    return {
+        case_id: reference
+        for case_id, reference in session.execute(select(Case.id, Case.reference).where(Case.id.in_(ids)))
+    }
 
 
 @dataclass(frozen=True)
