@@ -18,6 +18,7 @@ from sqlalchemy import select
 from engine.cli import main as cli_main
 from engine.clock import OSLO, FixedClock, SystemClock, local_today
 from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.fixtures_sanctions import load_sanction_demo
 from engine.persistence.models import AuditEntry, Case, Deadline, HumanTask, Licence, Party
 from engine.persistence.sanction_models import OwnershipTransfer, PointAward, Suspension
 from engine.rules import party_deadline
@@ -394,3 +395,31 @@ def test_cli_registers_a_control_report_and_shows_the_points(
     assert "Ingen prikker registrert." in capsys.readouterr().out
     assert cli_main(["rule-set"]) == 0
     assert "8-point v1" in capsys.readouterr().out
+
+
+# -- 6. demo data -------------------------------------------------------------------------------------
+def test_sanction_demo_data_loads_every_case_to_its_stage(core: Saksflyt) -> None:
+    summary = load_sanction_demo(core)
+    assert summary.startswith("4 bevillingshavere med 16 importerte prikker, 1 eierskifte og 4 sanksjonssaker")
+    assert "merk" not in summary  # every step was reached
+    assert load_sanction_demo(core) == "sanksjonsdemoen er allerede lastet"
+    assert sanctions.active_rule_set(core).label == "8-point v1"
+    assert sanctions.licence_state(core, "B-2024-102").status == "inndratt"
+    assert sanctions.point_history(core, "B-2023-104").total == 4  # the old owner's 8 do not count
+    with core.transaction() as session:
+        stages = {
+            c.title.split(" – ")[1]: sorted(
+                session.scalars(select(HumanTask.spec_name).where(HumanTask.case_id == c.id))
+            )
+            for c in session.scalars(select(Case).where(Case.kind == "sanction"))
+        }
+        rule_sets = {
+            c.details["rule_set"]["label"] for c in session.scalars(select(Case).where(Case.kind == "sanction"))
+        }
+    assert stages == {
+        "Bryggeloftet, Havnegata 3": ["await_suspension_response"],
+        "Kaikanten Pub, Kaigata 12": ["await_suspension_appeal"],
+        "Nærbutikken, Storgata 40": ["send_report"],
+        "Fjellstua, Fjellveien 1": [],
+    }
+    assert rule_sets == {"alkf-2016 v1", "8-point v1"}
