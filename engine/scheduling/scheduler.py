@@ -43,6 +43,17 @@ class SweepReport:
 
 def sweep(core: Saksflyt, notification_settings: NotificationSettings | None = None) -> SweepReport:
     """One sweep: fire every due timer, then create and send reminders and escalations."""
+    fired = fire_timers(core)
+    try:
+        notes = run_notifications(core, notification_settings)
+    except Exception:
+        log.exception("Creating or sending notifications failed; retried on the next sweep")
+        notes = NotificationResult()
+    return SweepReport(fired, notes)
+
+
+def fire_timers(core: Saksflyt) -> SweepResult:
+    """Fires every due timer; passes again while firing makes more due (a few times at most)."""
     total = fire_due_timers(core, limit=None)
     for _ in range(MAX_PASSES - 1):
         if not total.fired:
@@ -51,12 +62,7 @@ def sweep(core: Saksflyt, notification_settings: NotificationSettings | None = N
         if not more.fired:
             break
         total = _combine(total, more)
-    try:
-        notes = run_notifications(core, notification_settings)
-    except Exception:
-        log.exception("Creating or sending notifications failed; retried on the next sweep")
-        notes = NotificationResult()
-    return SweepReport(total, notes)
+    return total
 
 
 def next_due_at(core: Saksflyt, after: datetime) -> datetime | None:
@@ -66,26 +72,42 @@ def next_due_at(core: Saksflyt, after: datetime) -> datetime | None:
 
 
 class _SweepJob:
-    """The job the scheduler runs: a sweep, then a wake-up for the next due timer."""
+    """What the scheduler runs: the interval sweep, and wake-ups that only fire timers. After
+    either, a wake-up is scheduled for the next timer due before the next interval run."""
 
     def __init__(
-        self, core: Saksflyt, scheduler: BackgroundScheduler, interval: float, settings: NotificationSettings | None
+        self,
+        core: Saksflyt,
+        scheduler: BackgroundScheduler,
+        interval: float,
+        settings: NotificationSettings | None,
+        wake_ups: bool,
     ) -> None:
         self.core = core
         self.scheduler = scheduler
         self.interval = timedelta(seconds=interval)
         self.settings = settings
+        self.wake_ups = wake_ups
         self._lock = threading.Lock()
 
-    def __call__(self) -> None:
-        # The interval job and a wake-up may start together: one sweep at a time per process.
+    def run_sweep(self) -> None:
+        # The interval job and a wake-up may start together: one at a time per process.
         with self._lock:
             try:
                 sweep(self.core, self.settings)
             finally:
                 self._schedule_wake_up()
 
+    def run_wake_up(self) -> None:
+        with self._lock:
+            try:
+                fire_timers(self.core)
+            finally:
+                self._schedule_wake_up()
+
     def _schedule_wake_up(self) -> None:
+        if not self.wake_ups:
+            return
         now = self.core.now()
         try:
             due = next_due_at(self.core, now)
@@ -94,11 +116,10 @@ class _SweepJob:
             return
         if due is None or due - now >= self.interval:
             return  # the interval job comes first
-        run_at = SystemClock().now() + (due - now) + WAKE_UP_MARGIN
         self.scheduler.add_job(
-            self,
+            self.run_wake_up,
             "date",
-            run_date=run_at,
+            run_date=SystemClock().now() + (due - now) + WAKE_UP_MARGIN,
             id="timer-wake-up",
             replace_existing=True,
             misfire_grace_time=None,
@@ -110,13 +131,15 @@ def build_scheduler(
     core: Saksflyt,
     notification_settings: NotificationSettings | None = None,
     interval_seconds: float | None = None,
+    wake_ups: bool = True,
 ) -> BackgroundScheduler:
-    """A scheduler (not started) that sweeps at once and then every interval."""
+    """A scheduler (not started) that sweeps at once and then every interval; with `wake_ups`,
+    also at the due time of each timer that comes before the next interval run."""
     interval = interval_seconds or core.settings.scheduler_interval_seconds
     scheduler = BackgroundScheduler(timezone="Europe/Oslo")
-    job = _SweepJob(core, scheduler, interval, notification_settings)
+    job = _SweepJob(core, scheduler, interval, notification_settings, wake_ups)
     scheduler.add_job(
-        job,
+        job.run_sweep,
         "interval",
         seconds=interval,
         id="timer-sweep",
