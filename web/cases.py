@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from engine.errors import ValidationFailed
-from engine.services import case_views
+from engine.services import case_views, documents, letters
 from engine.services.cases import register_application
 from web import bpmn_layout
 from web.context import actor, core
@@ -31,14 +31,18 @@ def index() -> Any:
 @bp.get("/saker/<int:case_id>")
 def show(case_id: int) -> Any:
     page = case_views.case_page(core(), actor(), case_id)
+    docs = documents.case_documents(core(), actor(), case_id)
     if not page.full:
-        return render_template("cases/limited.html", case=page, today=core().today())
+        return render_template("cases/limited.html", case=page, today=core().today(), documents=docs)
     return render_template(
         "cases/detail.html",
         case=page,
         today=core().today(),
         diagram=case_views.process_diagram(core(), actor(), case_id),
         viewer_installed=_viewer_installed(),
+        documents=docs,
+        letter_tasks=letters.open_letter_tasks(core(), actor(), case_id),
+        letter_titles={kind: title for kind, (title, _) in letters.LETTERS.items()},
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from engine.errors import ValidationFailed
 from engine.forms import load_form
-from engine.services import case_views, tasks
+from engine.services import case_views, documents, letters, tasks
 from web.context import actor, core
 from web.forms_render import form_view, raw_input
 
@@ -29,6 +29,7 @@ def _render(task_id: int, submitted: dict[str, Any] | None = None, errors: dict[
         form=form,
         taken_by_other=taken_by_other,
         colleagues=case_views.colleagues(core(), me).get(task.role or "", []),
+        letter_kind=letters.task_letter_kind(core(), me, task_id),
     )
 
 
@@ -43,10 +44,58 @@ def complete(task_id: int) -> Any:
     task = tasks.get_task(core(), me, task_id)
     raw = raw_input(load_form(task.form), request.form) if task.form else {}
     try:
+        # A task that writes a letter stores it with the case as PDF, made from what was submitted.
+        letter = letters.task_letter(core(), me, task_id, raw)
+        pdf = letters.render_pdf(letter.html) if letter is not None else None
         case_id = tasks.complete_task(core(), me, task_id, raw)
     except ValidationFailed as failed:
         return _render(task_id, submitted=raw, errors=failed.errors), 422
+    if letter is not None and pdf is not None:
+        documents.store_letter(
+            core(),
+            me,
+            case_id,
+            letter=letter.kind,
+            title=letter.title,
+            filename=letter.filename,
+            pdf=pdf,
+            task_spec=letter.spec_name or "",
+        )
+        flash(f"Brevet «{letter.title}» er lagret i saken.", "success")
     flash(f"Oppgaven «{task.title}» er utført.", "success")
     if case_views.has_full_access(me):
         return redirect(url_for("cases.show", case_id=case_id), code=303)
     return redirect(url_for("worklist.index"), code=303)
+
+
+def _letter(task_id: int, stylesheet: bool) -> Any:
+    """The task's letter from the submitted (not yet saved) form, or the task page with errors."""
+    me = actor()
+    task = tasks.get_task(core(), me, task_id)
+    raw = raw_input(load_form(task.form), request.form) if task.form else {}
+    href = url_for("static", filename="letter.css") if stylesheet else None
+    try:
+        letter = letters.task_letter(core(), me, task_id, raw, href)
+    except ValidationFailed as failed:
+        return None, (_render(task_id, submitted=raw, errors=failed.errors), 422)
+    if letter is None:
+        return None, (_render(task_id, submitted=raw), 404)
+    return letter, None
+
+
+@bp.post("/oppgaver/<int:task_id>/brev")
+def letter_preview(task_id: int) -> Any:
+    letter, page = _letter(task_id, stylesheet=True)
+    if page is not None:
+        return page
+    return Response(letter.html, mimetype="text/html")
+
+
+@bp.post("/oppgaver/<int:task_id>/brev.pdf")
+def letter_pdf(task_id: int) -> Any:
+    letter, page = _letter(task_id, stylesheet=False)
+    if page is not None:
+        return page
+    response = Response(letters.render_pdf(letter.html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{letter.filename}"'
+    return response

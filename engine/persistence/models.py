@@ -213,3 +213,6 @@ def _audit_is_append_only(*_args: Any) -> None:
 
 
 from engine.persistence import notification_models, sanction_models  # noqa: E402, F401
+
+# isort: split
+from engine.persistence import document_models  # noqa: E402, F401

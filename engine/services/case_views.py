@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -201,6 +201,8 @@ class LimitedCasePage:
     applicant: str
     premises: str | None
     open_tasks: list[CaseTask]
+    # The statements this actor's roles have given on the case (after answering they keep access).
+    own_statements: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,7 @@ def list_cases(core: Saksflyt, actor: Actor, state: str = "open") -> list[CaseLi
         if state in ("open", "closed"):
             query = query.where(Case.status == state)
         if not full:
-            query = query.where(Case.id.in_(select(HumanTask.case_id).where(HumanTask.role.in_(sorted(limited_roles)))))
+            query = query.where(Case.id.in_(_limited_case_ids(actor, limited_roles)))
         cases = list(session.scalars(query))
         task_stats = _task_stats(session, [c.id for c in cases])
         items = []
@@ -323,7 +325,7 @@ def case_page(core: Saksflyt, actor: Actor, case_id: int) -> CasePage | LimitedC
         if case is None:
             raise NotFound("Saken finnes ikke.")
         if not has_full_access(actor):
-            own = _own_tasks(core, session, actor, case)
+            require_limited_access(session, actor, case.id)
             return LimitedCasePage(
                 full=False,
                 id=case.id,
@@ -331,7 +333,8 @@ def case_page(core: Saksflyt, actor: Actor, case_id: int) -> CasePage | LimitedC
                 title=case.title,
                 applicant=case.party.name,
                 premises=_premises(case),
-                open_tasks=own,
+                open_tasks=_own_tasks(core, session, actor, case),
+                own_statements=_own_statements(actor, case),
             )
         tasks = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id).order_by(HumanTask.id))
         deadlines = session.scalars(
@@ -373,7 +376,7 @@ def case_brief(core: Saksflyt, actor: Actor, case_id: int) -> CaseBrief:
             raise NotFound("Saken finnes ikke.")
         full = has_full_access(actor)
         if not full:
-            _own_tasks(core, session, actor, case)  # raises Forbidden without a task of their role
+            require_limited_access(session, actor, case.id)
         details = case.details or {}
         facts: list[Item] = []
         recommendation: list[Item] = []
@@ -754,13 +757,64 @@ def _case_task(core: Saksflyt, task: HumanTask) -> CaseTask:
 
 
 def _own_tasks(core: Saksflyt, session: Session, actor: Actor, case: Case) -> list[CaseTask]:
-    """The open tasks of the actor's limited roles on the case; Forbidden when there are none."""
+    """The open tasks of the actor's limited roles on the case."""
     roles = sorted(actor.roles & LIMITED_ROLES)
+    if not roles:
+        return []
     query = select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.role.in_(roles)).order_by(HumanTask.id)
-    rows = list(session.scalars(query)) if roles else []
-    if not rows:
+    return [_case_task(core, t) for t in session.scalars(query)]
+
+
+# Police and NAV (alkl. § 1-7) reach a case while their statement is requested, and keep reaching
+# it after they have answered: a statement deadline of their role (any status) stays with the
+# case, and so does the audit entry of the task they completed.
+STATEMENT_VARIABLES = {
+    "politi": ("police_statement", "Uttalelse fra politiet"),
+    "nav": ("nav_statement", "Uttalelse fra NAV"),
+}
+
+
+def _limited_case_ids(actor: Actor, roles: frozenset[str] | set[str]) -> Any:
+    ordered = sorted(roles)
+    return (
+        select(HumanTask.case_id)
+        .where(HumanTask.role.in_(ordered))
+        .union(
+            select(Deadline.case_id).where(Deadline.responsible_role.in_(ordered)),
+            select(AuditEntry.case_id).where(
+                AuditEntry.actor == actor.username,
+                AuditEntry.action == "task_completed",
+                AuditEntry.case_id.is_not(None),
+            ),
+        )
+    )
+
+
+def limited_case_access(session: Session, actor: Actor, case_id: int) -> bool:
+    """Whether police/NAV may see the (limited) case: their statement is or was requested."""
+    roles = actor.roles & LIMITED_ROLES
+    if not roles:
+        return False
+    ids = _limited_case_ids(actor, roles).subquery()
+    return session.scalar(select(ids.c[0]).where(ids.c[0] == case_id).limit(1)) is not None
+
+
+def require_limited_access(session: Session, actor: Actor, case_id: int) -> None:
+    if not limited_case_access(session, actor, case_id):
         raise Forbidden("Du har ikke tilgang til denne saken.")
-    return [_case_task(core, t) for t in rows]
+
+
+def _own_statements(actor: Actor, case: Case) -> list[Section]:
+    details = case.details or {}
+    sections = []
+    for role in sorted(actor.roles & LIMITED_ROLES):
+        variable, title = STATEMENT_VARIABLES.get(role, (None, None))
+        value = details.get(variable) if variable else None
+        if isinstance(value, dict) and _form_exists("statement"):
+            items = _items(load_form("statement"), value, set())
+            if items:
+                sections.append(Section(title or "", items))
+    return sections
 
 
 def _deadline_row(d: Deadline, today: date) -> DeadlineRow:

@@ -59,8 +59,14 @@ def test_case_pages_by_role(browser: Browser, scene: Scene) -> None:
                 assert f'href="/oppgaver/{scene.nav_task}"' in page
                 for hidden in (POLICE_SECRET, "Historikk", "Ola Nordmann", "Uttalelse fra politiet", "Kari"):
                     assert hidden not in page, hidden
+            elif username == "politi" and case_id == scene.a:
+                # The police has answered: it keeps the limited view, with its own statement only.
+                assert response.status_code == 200
+                assert "Fjordkroa AS" in page and "Uttalelsen er gitt." in page and POLICE_SECRET in page
+                for hidden in ("Historikk", "Ola Nordmann", "Uttalelse fra NAV", "Kari", "prosessdiagram"):
+                    assert hidden not in page, hidden
             else:
-                # Police has given its statement (no open task any more); B never asked anyone.
+                # B never asked the police or NAV for anything.
                 assert response.status_code == 403, (username, case_id)
                 assert "Du har ikke tilgang til denne saken." in page
                 assert "Hemmelig Bar" not in page and "Fjordkroa" not in page and POLICE_SECRET not in page
@@ -176,7 +182,8 @@ def test_worklist_and_case_list_for_every_role(browser: Browser, scene: Scene) -
         page = text(listing)
         if username in FULL_ACCESS:
             assert scene.a_reference in page and scene.b_reference in page
-        elif username == "nav":
+        elif username in ("nav", "politi"):
+            # NAV's statement is requested; the police has given its statement and keeps the case.
             assert scene.a_reference in page and scene.b_reference not in page
         else:
             assert scene.a_reference not in page and scene.b_reference not in page
