@@ -46,7 +46,7 @@ class Notification(Base):
     role: Mapped[str] = mapped_column(String(40), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id"), index=True)
-    task_key: Mapped[str | None] = mapped_column(String(36))
+    task_key: Mapped[str | None] = mapped_column(String(36), index=True)
     subject_key: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
     message: Mapped[str] = mapped_column(Text)

@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -130,6 +130,7 @@ def _reminders(session: Session, today: date, settings: NotificationSettings) ->
             Deadline.responsible_role.is_not(None),
             Deadline.due_on >= today,
             Deadline.due_on <= add_working_days(today, lead),
+            ~_notified("reminder", Notification.deadline_id == Deadline.id, Notification.due_on == Deadline.due_on),
         )
     )
     for deadline, case in rows:
@@ -155,7 +156,11 @@ def _deadline_escalations(session: Session, settings: NotificationSettings) -> I
     rows = session.execute(
         select(Deadline, Case)
         .join(Case, Deadline.case_id == Case.id)
-        .where(Deadline.status.in_(_ESCALATED_STATUSES), Case.status == "open")
+        .where(
+            Deadline.status.in_(_ESCALATED_STATUSES),
+            Case.status == "open",
+            ~_notified("escalation", Notification.deadline_id == Deadline.id),
+        )
     )
     for deadline, case in rows:
         due = format_deadline(deadline.due_on) if deadline.due_on else "–"
@@ -180,7 +185,13 @@ def _task_escalations(session: Session, today: date, settings: NotificationSetti
         session.execute(
             select(HumanTask, Case)
             .join(Case, HumanTask.case_id == Case.id)
-            .where(HumanTask.due_on < today, Case.status == "open")
+            .where(
+                HumanTask.due_on < today,
+                Case.status == "open",
+                ~_notified(
+                    "escalation", Notification.task_key == HumanTask.task_id, Notification.due_on == HumanTask.due_on
+                ),
+            )
         )
     )
     if not rows:
@@ -210,6 +221,12 @@ def _task_escalations(session: Session, today: date, settings: NotificationSetti
             ),
             "due_on": task.due_on,
         }
+
+
+def _notified(kind: str, *conditions: Any) -> Exists:
+    """Whether the notice already exists: the candidate queries only return new ones, so a sweep
+    costs in proportion to what is new, not to every passed deadline of every open case."""
+    return exists().where(Notification.kind == kind, *conditions)
 
 
 def _insert_new(

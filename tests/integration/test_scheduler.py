@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.cli import main
-from engine.clock import OSLO, FixedClock
+from engine.clock import OSLO, FixedClock, OffsetClock, SystemClock
 from engine.config import PROJECT_ROOT, Settings
 from engine.persistence.models import AuditEntry, Deadline, Licence, Timer, WorkflowInstance
 from engine.scheduling.scheduler import build_scheduler, next_due_at, sweep
@@ -261,6 +261,24 @@ def test_the_background_scheduler_fires_a_due_timer(core: Saksflyt, clock: Fixed
     finally:
         scheduler.shutdown(wait=True)
     assert _count(core, Timer) == 0 and len(_fired_audits(core)) == 1
+
+
+def test_a_wake_up_fires_a_timer_due_before_the_next_interval_run(core: Saksflyt) -> None:
+    """Interval 60 s, timer due 1.5 s after the start: the wake-up fires it at its due time."""
+    _cases_waiting_for_statements(core, 1)
+    due = datetime(2026, 3, 24, 0, 0, tzinfo=OSLO)
+    running = Saksflyt.create(core.settings, clock=OffsetClock(due - timedelta(seconds=1.5) - SystemClock().now()))
+    scheduler = build_scheduler(running, interval_seconds=60)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 20
+        while _count(core, Timer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=True)
+        running.engine.dispose()
+    [audit] = _fired_audits(core)
+    assert 0 < audit.details["late_seconds"] < 1.0
 
 
 def test_worker_once_from_the_command_line(
