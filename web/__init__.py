@@ -42,7 +42,9 @@ def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = Non
         # A long decision text may take a while to write; the token still dies with the session.
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         WTF_CSRF_SSL_STRICT=secure,
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Attachments: 10 MB per file (engine.services.documents), a few files per form.
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
     if config:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from engine.errors import ValidationFailed
-from engine.forms import load_form
+from engine.forms import FORMS_DIR, load_form
 from engine.services import case_views, documents, letters, tasks
 from web.context import actor, core
 from web.forms_render import form_view, raw_input
@@ -15,11 +17,26 @@ from web.forms_render import form_view, raw_input
 bp = Blueprint("tasks", __name__)
 
 
+@functools.cache
+def _form_flags(name: str) -> dict[str, Any]:
+    """Top-level flags of a form definition, e.g. "attachments": true (the task takes files)."""
+    path = FORMS_DIR / f"{name}.json"
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {k: v for k, v in raw.items() if k not in ("title", "fields")}
+
+
+def takes_attachments(form_name: str | None) -> bool:
+    return bool(form_name) and _form_flags(form_name or "").get("attachments") is True
+
+
 def _render(task_id: int, submitted: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Any:
     me = actor()
     task = tasks.get_task(core(), me, task_id)  # NotFound / Forbidden for the wrong role
     brief = case_views.case_brief(core(), me, task.case_id)
+    errors = dict(errors or {})
+    upload_error = errors.pop("vedlegg", None)
     form = form_view(load_form(task.form), core().today(), submitted, errors) if task.form else None
+    attachments = takes_attachments(task.form)
     assignee = case_views.task_assignee(core(), task_id)
     taken_by_other = assignee is not None and assignee != me.username
     return render_template(
@@ -30,6 +47,11 @@ def _render(task_id: int, submitted: dict[str, Any] | None = None, errors: dict[
         taken_by_other=taken_by_other,
         colleagues=case_views.colleagues(core(), me).get(task.role or "", []),
         letter_kind=letters.task_letter_kind(core(), me, task_id),
+        attachments=attachments,
+        upload_error=upload_error,
+        max_upload_mb=documents.MAX_UPLOAD_BYTES // (1024 * 1024),
+        case_documents=documents.case_documents(core(), me, task.case_id) if attachments else [],
+        resubmit_files=submitted is not None and attachments,
     )
 
 
@@ -43,7 +65,9 @@ def complete(task_id: int) -> Any:
     me = actor()
     task = tasks.get_task(core(), me, task_id)
     raw = raw_input(load_form(task.form), request.form) if task.form else {}
+    files = _uploaded_files() if takes_attachments(task.form) else []
     try:
+        _check_files(files, raw, task.form)
         # A task that writes a letter stores it with the case as PDF, made from what was submitted.
         letter = letters.task_letter(core(), me, task_id, raw)
         pdf = letters.render_pdf(letter.html) if letter is not None else None
@@ -62,10 +86,35 @@ def complete(task_id: int) -> Any:
             task_spec=letter.spec_name or "",
         )
         flash(f"Brevet «{letter.title}» er lagret i saken.", "success")
+    for name, data in files:
+        stored = documents.upload_attachment(core(), me, case_id, task.form or "", task.role, name, data)
+        flash(f"Vedlegget «{stored.filename}» er lagret i saken.", "success")
     flash(f"Oppgaven «{task.title}» er utført.", "success")
     if case_views.has_full_access(me):
         return redirect(url_for("cases.show", case_id=case_id), code=303)
     return redirect(url_for("worklist.index"), code=303)
+
+
+def _uploaded_files() -> list[tuple[str, bytes]]:
+    return [(f.filename or "vedlegg", f.read()) for f in request.files.getlist("vedlegg") if f and f.filename]
+
+
+def _check_files(files: list[tuple[str, bytes]], raw: dict[str, Any], form_name: str | None) -> None:
+    """Refuses a bad file before anything is saved, together with the form's own errors."""
+    errors: dict[str, str] = {}
+    for name, data in files:
+        try:
+            documents.check_upload(name, data)
+        except ValidationFailed as failed:
+            errors.update(failed.errors)
+            break
+    if errors:
+        if form_name:
+            try:
+                load_form(form_name).validate(raw)
+            except ValidationFailed as failed:
+                errors = {**failed.errors, **errors}
+        raise ValidationFailed(errors)
 
 
 def _letter(task_id: int, stylesheet: bool) -> Any:
