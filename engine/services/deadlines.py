@@ -5,8 +5,9 @@ All lists return plain `DeadlineItem`s (no ORM objects) sorted by due date.
 * `overdue`: deadlines that have passed on open cases: status expired (a party's or an
   authority's deadline ran out) or overdue (the municipality's own), plus open deadlines whose
   timer is due but not yet fired (the scheduler is behind), plus open tasks past their due date
-  that no open deadline governs. A deadline passes when its timer is due, so a deadline moved by
-  holidays (domstolloven § 149) and the postal days after the appeal deadline (fvl § 30) count.
+  that no deadline of the case governs (one with the same due date, open or passed). A deadline
+  passes when its timer is due, so a deadline moved by holidays (domstolloven § 149) and the
+  postal days after the appeal deadline (fvl § 30) count.
 * `due_this_week`: open deadlines due Monday–Sunday of the current week.
 * `for_role` / `for_body` / `for_handler` (and the `grouped_by_*` variants): open deadlines by the
   deadline's responsible role, the case's competent body, or the case handler.
@@ -43,6 +44,8 @@ from engine.services.core import Saksflyt
 
 OPEN = ("open",)
 PASSED = ("expired", "overdue")
+# A task whose due date is that of one of these deadlines of its case is covered by the deadline.
+GOVERNING = ("open", "expired", "overdue")
 
 TARGETS_FILE = PROJECT_ROOT / "fixtures" / "processing_targets.json"
 MEETING_PLAN_FILE = PROJECT_ROOT / "fixtures" / "meeting_plan.json"
@@ -234,7 +237,7 @@ def _overdue_tasks(core: Saksflyt, session: Session) -> list[DeadlineItem]:
         (row[0], row[1])
         for row in session.execute(
             select(Deadline.case_id, Deadline.due_on).where(
-                Deadline.status == "open", Deadline.case_id.in_({case.id for _, case, _ in rows})
+                Deadline.status.in_(GOVERNING), Deadline.case_id.in_({case.id for _, case, _ in rows})
             )
         )
     }

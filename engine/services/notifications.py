@@ -5,8 +5,8 @@ The scheduler sweep calls `run_notifications` after firing timers:
 * a **reminder** to the deadline's responsible role when an open deadline is due within the
   lead time (default 3 working days, Norwegian calendar);
 * an **escalation** to `leder` when a deadline has passed (status expired or overdue) on a case
-  that is still open, and when an open task is past its due date (unless an open deadline of the
-  case governs that date: its timer handles it).
+  that is still open, and when an open task is past its due date (unless a deadline of the case
+  with that due date, open or passed, governs it: that deadline is reminded and escalated).
 
 Each notice is one row, created exactly once: `(kind, subject_key)` is unique and inserts use
 ON CONFLICT DO NOTHING, so several scheduler processes can run this at the same time. E-mail is
@@ -37,6 +37,7 @@ from engine.persistence.notification_models import Notification
 from engine.rules import format_deadline
 from engine.rules.planning import add_working_days, subtract_working_days
 from engine.services.core import Actor, Saksflyt
+from engine.services.deadlines import GOVERNING
 
 log = logging.getLogger(__name__)
 
@@ -200,13 +201,13 @@ def _task_escalations(session: Session, today: date, settings: NotificationSetti
         (row[0], row[1])
         for row in session.execute(
             select(Deadline.case_id, Deadline.due_on).where(
-                Deadline.status == "open", Deadline.case_id.in_({case.id for _, case in rows})
+                Deadline.status.in_(GOVERNING), Deadline.case_id.in_({case.id for _, case in rows})
             )
         )
     }
     for task, case in rows:
         if (case.id, task.due_on) in governed:
-            continue  # the deadline's own timer decides what happens when it passes
+            continue  # the deadline with this due date is escalated itself
         due = format_deadline(task.due_on)
         yield {
             "kind": "escalation",
