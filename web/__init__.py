@@ -51,13 +51,23 @@ def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = Non
         app.config.update(config)
     app.extensions["saksflyt"] = core
 
-    from web import agenda, api, auth, cases, documents, errors, filters, manager, register, tasks, worklist
+    from web import admin, agenda, api, auth, cases, documents, errors, filters, manager, register, tasks, worklist
 
     csrf.init_app(app)
     auth.init_login(app)
     filters.register(app)
     errors.register(app)
-    for blueprint in (auth.bp, worklist.bp, tasks.bp, cases.bp, agenda.bp, manager.bp, register.bp, documents.bp):
+    for blueprint in (
+        auth.bp,
+        worklist.bp,
+        tasks.bp,
+        cases.bp,
+        agenda.bp,
+        manager.bp,
+        register.bp,
+        documents.bp,
+        admin.bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
