@@ -45,7 +45,6 @@ def create_postgres_database() -> str:
         conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
     url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{PG_TEST_DB}"
     upgrade(url)
-    _create_unmigrated_tables(url)
     return url
 
 
@@ -65,16 +64,7 @@ def empty_postgres(url: str) -> None:
 def sqlite_template(folder: Path) -> Path:
     path = folder / "template.sqlite3"
     upgrade(f"sqlite:///{path}")
-    _create_unmigrated_tables(f"sqlite:///{path}")
     return path
-
-
-def _create_unmigrated_tables(url: str) -> None:
-    """Tables added since the last migration (notification, simulation_clock) until the lead
-    regenerates it; a no-op once the migration has them."""
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
 
 
 def sqlite_copy(template: Path, target: Path) -> str:

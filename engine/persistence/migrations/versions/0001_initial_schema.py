@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:03:02.366970
+Create Date: 2026-11-23 14:33:41.377827
 """
 
 from alembic import op
@@ -33,6 +33,14 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_counter'))
     )
+    op.create_table('municipality_setting',
+    sa.Column('municipality', sa.String(length=100), nullable=False),
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.Column('updated_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by', sa.String(length=80), nullable=False),
+    sa.PrimaryKeyConstraint('municipality', 'key', name=op.f('pk_municipality_setting'))
+    )
     op.create_table('party',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -41,6 +49,13 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_party')),
     sa.UniqueConstraint('org_number', name=op.f('uq_party_org_number'))
+    )
+    op.create_table('simulation_clock',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('offset_seconds', sa.Float(), nullable=False),
+    sa.Column('updated_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_by', sa.String(length=80), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_simulation_clock'))
     )
     op.create_table('licence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -98,6 +113,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_file_party_id'), ['party_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_status'), ['status'], unique=False)
 
+    op.create_table('ownership_transfer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('licence_id', sa.Integer(), nullable=False),
+    sa.Column('transferred_on', sa.Date(), nullable=False),
+    sa.Column('previous_holder_id', sa.Integer(), nullable=False),
+    sa.Column('new_holder_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('recorded_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['licence_id'], ['licence.id'], name=op.f('fk_ownership_transfer_licence_id_licence')),
+    sa.ForeignKeyConstraint(['new_holder_id'], ['party.id'], name=op.f('fk_ownership_transfer_new_holder_id_party')),
+    sa.ForeignKeyConstraint(['previous_holder_id'], ['party.id'], name=op.f('fk_ownership_transfer_previous_holder_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ownership_transfer'))
+    )
+    with op.batch_alter_table('ownership_transfer', schema=None) as batch_op:
+        batch_op.create_index('ix_ownership_transfer_licence_date', ['licence_id', 'transferred_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ownership_transfer_licence_id'), ['licence_id'], unique=False)
+
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
@@ -135,6 +168,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deadline_responsible_role'), ['responsible_role'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadline_status'), ['status'], unique=False)
 
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('letter', sa.String(length=40), nullable=True),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('task_spec', sa.String(length=80), nullable=True),
+    sa.Column('created_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_role', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_document_case_id_case_file')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document'))
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index('ix_document_case_created', ['case_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_case_id'), ['case_id'], unique=False)
+
     op.create_table('human_task',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -159,6 +213,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_human_task_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_role'), ['role'], unique=False)
         batch_op.create_index('ix_human_task_role_due', ['role', 'due_on'], unique=False)
+
+    op.create_table('point_award',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('licence_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('violation_date', sa.Date(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('provision', sa.String(length=200), nullable=False),
+    sa.Column('label', sa.String(length=300), nullable=True),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('standard_points', sa.Integer(), nullable=False),
+    sa.Column('justification', sa.Text(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('rule_set', sa.String(length=40), nullable=False),
+    sa.Column('consumed_by_case_id', sa.Integer(), nullable=True),
+    sa.Column('annulled', sa.Boolean(), nullable=False),
+    sa.Column('annulled_on', sa.Date(), nullable=True),
+    sa.Column('created_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_point_award_case_id_case_file')),
+    sa.ForeignKeyConstraint(['consumed_by_case_id'], ['case_file.id'], name=op.f('fk_point_award_consumed_by_case_id_case_file')),
+    sa.ForeignKeyConstraint(['licence_id'], ['licence.id'], name=op.f('fk_point_award_licence_id_licence')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_point_award')),
+    sa.UniqueConstraint('key', name=op.f('uq_point_award_key'))
+    )
+    with op.batch_alter_table('point_award', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_point_award_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_award_consumed_by_case_id'), ['consumed_by_case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_award_licence_id'), ['licence_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_award_violation_date'), ['violation_date'], unique=False)
+
+    op.create_table('suspension',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('licence_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('competent_body', sa.String(length=40), nullable=False),
+    sa.Column('implementation_deadline', sa.Date(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('annulled', sa.Boolean(), nullable=False),
+    sa.Column('annulled_on', sa.Date(), nullable=True),
+    sa.Column('created_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_suspension_case_id_case_file')),
+    sa.ForeignKeyConstraint(['licence_id'], ['licence.id'], name=op.f('fk_suspension_licence_id_licence')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_suspension')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_suspension_case_id'))
+    )
+    with op.batch_alter_table('suspension', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_suspension_licence_id'), ['licence_id'], unique=False)
+        batch_op.create_index('ix_suspension_licence_period', ['licence_id', 'starts_on', 'ends_on'], unique=False)
 
     op.create_table('timer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -188,17 +294,70 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workflow_instance')),
     sa.UniqueConstraint('case_id', name=op.f('uq_workflow_instance_case_id'))
     )
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('role', sa.String(length=40), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=True),
+    sa.Column('task_key', sa.String(length=36), nullable=True),
+    sa.Column('subject_key', sa.String(length=120), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('created_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('email_status', sa.String(length=20), nullable=False),
+    sa.Column('email_attempts', sa.Integer(), nullable=False),
+    sa.Column('email_error', sa.String(length=500), nullable=True),
+    sa.Column('sent_to', sa.Text(), nullable=True),
+    sa.Column('sent_at', engine.persistence.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_notification_case_id_case_file')),
+    sa.ForeignKeyConstraint(['deadline_id'], ['deadline.id'], name=op.f('fk_notification_deadline_id_deadline')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('kind', 'subject_key', name='uq_notification_kind_subject')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_deadline_id'), ['deadline_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_email_status'), ['email_status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_role'), ['role'], unique=False)
+        batch_op.create_index('ix_notification_role_created', ['role', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_task_key'), ['task_key'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_task_key'))
+        batch_op.drop_index('ix_notification_role_created')
+        batch_op.drop_index(batch_op.f('ix_notification_role'))
+        batch_op.drop_index(batch_op.f('ix_notification_email_status'))
+        batch_op.drop_index(batch_op.f('ix_notification_deadline_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_created_at'))
+        batch_op.drop_index(batch_op.f('ix_notification_case_id'))
+
+    op.drop_table('notification')
     op.drop_table('workflow_instance')
     with op.batch_alter_table('timer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_timer_due_at'))
         batch_op.drop_index(batch_op.f('ix_timer_case_id'))
 
     op.drop_table('timer')
+    with op.batch_alter_table('suspension', schema=None) as batch_op:
+        batch_op.drop_index('ix_suspension_licence_period')
+        batch_op.drop_index(batch_op.f('ix_suspension_licence_id'))
+
+    op.drop_table('suspension')
+    with op.batch_alter_table('point_award', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_point_award_violation_date'))
+        batch_op.drop_index(batch_op.f('ix_point_award_licence_id'))
+        batch_op.drop_index(batch_op.f('ix_point_award_consumed_by_case_id'))
+        batch_op.drop_index(batch_op.f('ix_point_award_case_id'))
+
+    op.drop_table('point_award')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_index('ix_human_task_role_due')
         batch_op.drop_index(batch_op.f('ix_human_task_role'))
@@ -207,6 +366,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_human_task_assignee_id'))
 
     op.drop_table('human_task')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_case_id'))
+        batch_op.drop_index('ix_document_case_created')
+
+    op.drop_table('document')
     with op.batch_alter_table('deadline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deadline_status'))
         batch_op.drop_index(batch_op.f('ix_deadline_responsible_role'))
@@ -219,6 +383,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('ownership_transfer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ownership_transfer_licence_id'))
+        batch_op.drop_index('ix_ownership_transfer_licence_date')
+
+    op.drop_table('ownership_transfer')
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_file_status'))
         batch_op.drop_index(batch_op.f('ix_case_file_party_id'))
@@ -232,7 +401,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_licence_holder_id'))
 
     op.drop_table('licence')
+    op.drop_table('simulation_clock')
     op.drop_table('party')
+    op.drop_table('municipality_setting')
     op.drop_table('counter')
     op.drop_table('app_user')
     # ### end Alembic commands ###
