@@ -28,6 +28,15 @@ class Settings:
     scheduler_interval_seconds: int = 10
     simulation: bool = False  # allows `saksflyt clock advance` (training and demos)
     secret_key: str = field(default="dev-only-secret-change-me", repr=False)
+    secure_cookies: bool = False  # set when served over HTTPS
+    rule_set: str = "8-point"  # the point system, unless the municipality's setting says otherwise
+    reminder_working_days: int = 3  # reminders this many working days before a deadline
+    escalation_role: str = "leder"
+    smtp_host: str | None = None  # e-mail notifications only when set
+    smtp_port: int = 25
+    smtp_from: str = "saksflyt@localhost"
+    processing_targets_file: Path = PROJECT_ROOT / "fixtures" / "processing_targets.json"
+    meeting_plan_file: Path = PROJECT_ROOT / "fixtures" / "meeting_plan.json"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,4 +49,15 @@ class Settings:
             scheduler_interval_seconds=_env_int("SAKSFLYT_SCHEDULER_INTERVAL", defaults.scheduler_interval_seconds),
             simulation=_env_bool("SAKSFLYT_SIMULATION", defaults.simulation),
             secret_key=os.environ.get("SAKSFLYT_SECRET_KEY", defaults.secret_key),
+            secure_cookies=_env_bool("SAKSFLYT_SECURE_COOKIES", defaults.secure_cookies),
+            rule_set=os.environ.get("SAKSFLYT_RULE_SET", defaults.rule_set),
+            reminder_working_days=_env_int("SAKSFLYT_REMINDER_WORKING_DAYS", defaults.reminder_working_days),
+            escalation_role=os.environ.get("SAKSFLYT_ESCALATION_ROLE", defaults.escalation_role),
+            smtp_host=os.environ.get("SAKSFLYT_SMTP_HOST") or None,
+            smtp_port=_env_int("SAKSFLYT_SMTP_PORT", defaults.smtp_port),
+            smtp_from=os.environ.get("SAKSFLYT_SMTP_FROM", defaults.smtp_from),
+            processing_targets_file=Path(
+                os.environ.get("SAKSFLYT_PROCESSING_TARGETS", defaults.processing_targets_file)
+            ),
+            meeting_plan_file=Path(os.environ.get("SAKSFLYT_MEETING_PLAN", defaults.meeting_plan_file)),
         )

@@ -6,7 +6,6 @@ other services, which also enforce who may do what. Everything the user sees is 
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -21,14 +20,10 @@ csrf = CSRFProtect()
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 
 
-def _env_flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "ja", "on"}
-
-
 def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = None) -> Flask:
     core = core or Saksflyt.create()
     app = Flask(__name__)
-    secure = _env_flag("SAKSFLYT_SECURE_COOKIES")
+    secure = core.settings.secure_cookies
     app.config.update(
         SECRET_KEY=core.settings.secret_key,
         SESSION_COOKIE_NAME="saksflyt_session",
@@ -51,7 +46,21 @@ def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = Non
         app.config.update(config)
     app.extensions["saksflyt"] = core
 
-    from web import admin, agenda, api, auth, cases, documents, errors, filters, manager, register, tasks, worklist
+    from web import (
+        admin,
+        agenda,
+        api,
+        auth,
+        cases,
+        controls,
+        documents,
+        errors,
+        filters,
+        manager,
+        register,
+        tasks,
+        worklist,
+    )
 
     csrf.init_app(app)
     auth.init_login(app)
@@ -67,6 +76,7 @@ def create_app(core: Saksflyt | None = None, config: dict[str, Any] | None = Non
         register.bp,
         documents.bp,
         admin.bp,
+        controls.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)

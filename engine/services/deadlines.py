@@ -16,7 +16,6 @@ All lists return plain `DeadlineItem`s (no ORM objects) sorted by due date.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,7 +27,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import OSLO
-from engine.config import PROJECT_ROOT
+from engine.config import Settings
 from engine.errors import NotFound
 from engine.persistence.models import Case, Deadline, HumanTask, Timer, User
 from engine.rules.planning import (
@@ -46,9 +45,6 @@ OPEN = ("open",)
 PASSED = ("expired", "overdue")
 # A task whose due date is that of one of these deadlines of its case is covered by the deadline.
 GOVERNING = ("open", "expired", "overdue")
-
-TARGETS_FILE = PROJECT_ROOT / "fixtures" / "processing_targets.json"
-MEETING_PLAN_FILE = PROJECT_ROOT / "fixtures" / "meeting_plan.json"
 
 
 @dataclass(frozen=True)
@@ -145,17 +141,15 @@ def expected_decision(core: Saksflyt, case_id: int) -> DecisionPlan | None:
             )
         ).all()
     ready_on = max([core.today(), *(d + timedelta(days=1) for d in open_due)])
-    targets, plan = planning_configuration()
+    targets, plan = planning_configuration(core.settings)
     if body not in targets:
         return None
     return expected_decision_date(received_on, body, ready_on=ready_on, targets=targets, plan=plan)
 
 
-def planning_configuration() -> tuple[dict[str, Period], MeetingPlan]:
-    """Processing targets and meeting plan from fixtures/ (or SAKSFLYT_PROCESSING_TARGETS /
-    SAKSFLYT_MEETING_PLAN); re-read when a file changes."""
-    targets_path = Path(os.environ.get("SAKSFLYT_PROCESSING_TARGETS", TARGETS_FILE))
-    plan_path = Path(os.environ.get("SAKSFLYT_MEETING_PLAN", MEETING_PLAN_FILE))
+def planning_configuration(settings: Settings) -> tuple[dict[str, Period], MeetingPlan]:
+    """Processing targets and meeting plan from the configured files; re-read when a file changes."""
+    targets_path, plan_path = settings.processing_targets_file, settings.meeting_plan_file
     return _load_targets(targets_path, _mtime(targets_path)), _load_plan(plan_path, _mtime(plan_path))
 
 

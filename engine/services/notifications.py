@@ -18,7 +18,6 @@ least once: a crash between sending and committing sends that message again.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from engine.config import Settings
 from engine.persistence.models import Case, Deadline, HumanTask, User, UserRole
 from engine.persistence.notification_models import Notification
 from engine.rules import format_deadline
@@ -61,14 +61,13 @@ class NotificationSettings:
         return bool(self.smtp_host)
 
     @classmethod
-    def from_env(cls) -> NotificationSettings:
-        defaults = cls()
+    def from_settings(cls, settings: Settings) -> NotificationSettings:
         return cls(
-            reminder_working_days=int(os.environ.get("SAKSFLYT_REMINDER_WORKING_DAYS", defaults.reminder_working_days)),
-            escalation_role=os.environ.get("SAKSFLYT_ESCALATION_ROLE", defaults.escalation_role),
-            smtp_host=os.environ.get("SAKSFLYT_SMTP_HOST") or None,
-            smtp_port=int(os.environ.get("SAKSFLYT_SMTP_PORT", defaults.smtp_port)),
-            smtp_from=os.environ.get("SAKSFLYT_SMTP_FROM", defaults.smtp_from),
+            reminder_working_days=settings.reminder_working_days,
+            escalation_role=settings.escalation_role,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_from=settings.smtp_from,
         )
 
 
@@ -96,7 +95,7 @@ class NotificationView:
 
 def run_notifications(core: Saksflyt, settings: NotificationSettings | None = None) -> NotificationResult:
     """Creates the due reminders and escalations, then e-mails what is pending."""
-    settings = settings or NotificationSettings.from_env()
+    settings = settings or NotificationSettings.from_settings(core.settings)
     reminders, escalations = create_notifications(core, settings)
     emailed, failures = send_pending_emails(core, settings) if settings.email_enabled else (0, 0)
     result = NotificationResult(reminders, escalations, emailed, failures)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,8 +46,6 @@ from engine.workflow.scripting import build_script_engine
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 RULE_SETS_FILE = FIXTURES_DIR / "rule_sets.json"
 RULE_SET_SETTING = "rule_set"
-RULE_SET_ENV = "SAKSFLYT_RULE_SET"
-DEFAULT_RULE_SET = "8-point"
 COMMENT_WEEKS = 2  # alkf. § 9-6: the licensee may comment within two weeks
 REPORTING_ROLES = frozenset({"kontrollor", "saksbehandler"})
 SETTING_ROLES = frozenset({"admin", "leder"})
@@ -87,11 +84,11 @@ def find_rule_set(spec: str, on: date, path: Path = RULE_SETS_FILE) -> RuleSet:
 
 
 def active_rule_set_name(core: Saksflyt, session: Session) -> str:
-    """The municipality's setting; else SAKSFLYT_RULE_SET; else the default `8-point`."""
+    """The municipality's setting; else the configured default (SAKSFLYT_RULE_SET, `8-point`)."""
     setting = session.get(MunicipalitySetting, (core.settings.municipality, RULE_SET_SETTING))
     if setting is not None:
         return setting.value
-    return os.environ.get(RULE_SET_ENV) or DEFAULT_RULE_SET
+    return core.settings.rule_set
 
 
 def active_rule_set(core: Saksflyt, on: date | None = None) -> RuleSet:

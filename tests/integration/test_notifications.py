@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine.clock import OSLO, FixedClock
+from engine.config import Settings
 from engine.persistence.models import HumanTask
 from engine.persistence.notification_models import Notification
 from engine.scheduling.scheduler import sweep
@@ -266,7 +267,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAKSFLYT_SMTP_PORT", "2525")
     monkeypatch.setenv("SAKSFLYT_SMTP_FROM", "frister@kommune.no")
     monkeypatch.setenv("SAKSFLYT_REMINDER_WORKING_DAYS", "5")
-    settings = NotificationSettings.from_env()
+    settings = NotificationSettings.from_settings(Settings.from_env())
     assert (settings.smtp_host, settings.smtp_port, settings.smtp_from) == (
         "smtp.kommune.no",
         2525,
@@ -274,4 +275,4 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert settings.reminder_working_days == 5 and settings.email_enabled
     monkeypatch.delenv("SAKSFLYT_SMTP_HOST")
-    assert not NotificationSettings.from_env().email_enabled
+    assert not NotificationSettings.from_settings(Settings.from_env()).email_enabled

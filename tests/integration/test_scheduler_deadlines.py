@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -158,8 +159,8 @@ def test_expected_decision_uses_the_configured_files(
     targets.write_text('{"targets": {"kommunestyre": "4m"}}')
     plan_file = tmp_path / "plan.json"  # type: ignore[operator]
     plan_file.write_text('{"bodies": {}}')
-    monkeypatch.setenv("SAKSFLYT_PROCESSING_TARGETS", str(targets))
-    monkeypatch.setenv("SAKSFLYT_MEETING_PLAN", str(plan_file))
+    configured = dataclasses.replace(core.settings, processing_targets_file=targets, meeting_plan_file=plan_file)
+    monkeypatch.setattr(core, "settings", configured)
     case = _statements_requested_before_easter(core, clock, handler)
     plan = deadlines.expected_decision(core, case.id)
     assert plan is not None and plan.meeting_on is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -104,9 +106,9 @@ def test_session_cookie_flags_and_security_headers(browser: Browser) -> None:
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_secure_cookies_from_the_environment(app: Flask, core, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("SAKSFLYT_SECURE_COOKIES", "1")
-    secure_app = create_app(core, {"TESTING": True})
+def test_secure_cookies_from_the_settings(app: Flask, core) -> None:  # type: ignore[no-untyped-def]
+    secure_core = dataclasses.replace(core, settings=dataclasses.replace(core.settings, secure_cookies=True))
+    secure_app = create_app(secure_core, {"TESTING": True})
     assert secure_app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert secure_app.config["SECRET_KEY"] == core.settings.secret_key
