@@ -987,7 +987,7 @@ def processing_targets(core: Saksflyt, actor: Actor, late_limit: int = 50) -> tu
     """Processing time against the targets per deciding body (DOMAIN.md step 5): open cases past
     or near their target date, and the decided cases of the last 12 months within the target."""
     require_manager(actor)
-    targets, _plan = planning_configuration()
+    targets, _plan = planning_configuration(core.settings)
     today = core.today()
     since = today - timedelta(days=365)
     received = Case.details["received_on"].as_string()
