@@ -12,13 +12,6 @@ from engine.persistence.models import Case
 from engine.services.core import Actor, Saksflyt
 from engine.services.steps import instance_for, run_step
 
-MESSAGE_TITLES = {
-    "police_statement_received": "Uttalelse fra politiet mottatt",
-    "nav_statement_received": "Uttalelse fra NAV mottatt",
-    "advance_notice_response": "Svar på forhåndsvarsel mottatt",
-    "appeal_received": "Klage mottatt",
-}
-
 
 def deliver_message(core: Saksflyt, actor: Actor, case_reference: str, name: str, raw: dict[str, Any]) -> None:
     with core.transaction() as session:
@@ -31,7 +24,7 @@ def deliver_message(core: Saksflyt, actor: Actor, case_reference: str, name: str
         if not any(actor.has_role(role) for role in awaited["sender_roles"]):
             raise Forbidden("Du har ikke lov til å sende denne meldingen til saken.")
         values = load_form(awaited["form"]).validate(raw) if awaited["form"] else dict(raw)
-        summary = MESSAGE_TITLES.get(name, f"Melding «{name}» mottatt")
+        summary = awaited.get("title") or f"Melding «{name}» mottatt"
         run_step(
             core,
             session,

@@ -66,7 +66,8 @@ def _save_state(core: Saksflyt, session: Session, instance: WorkflowInstance, sn
     instance.state = snapshot.state_json
     instance.completed = snapshot.completed
     instance.awaited_messages = {
-        name: {"form": m.form, "sender_roles": list(m.sender_roles)} for name, m in snapshot.awaited_messages.items()
+        name: {"form": m.form, "sender_roles": list(m.sender_roles), "title": m.title}
+        for name, m in snapshot.awaited_messages.items()
     }
     instance.model_digest = core.runtime.registry.digest
     instance.updated_at = core.now()

@@ -55,6 +55,7 @@ class AwaitedMessage:
 
     form: str | None
     sender_roles: tuple[str, ...]
+    title: str  # the catching event's name, e.g. "Uttalelse fra politiet mottatt"
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,8 @@ def _awaited_messages(waiting_events: list[Any]) -> dict[str, AwaitedMessage]:
         if isinstance(definition, MessageEventDefinition):
             props = _properties(task)
             roles = tuple(r.strip() for r in props.get("sender_roles", "").split(",") if r.strip())
-            awaited[definition.name] = AwaitedMessage(form=props.get("form"), sender_roles=roles)
+            title = task.task_spec.bpmn_name or definition.name
+            awaited[definition.name] = AwaitedMessage(form=props.get("form"), sender_roles=roles, title=title)
     return awaited
 
 
