@@ -57,6 +57,10 @@ class CurrentUser(UserMixin):
         return case_views.can_register(self.actor)
 
     @property
+    def can_report_controls(self) -> bool:
+        return bool(self.actor.roles & {"kontrollor", "saksbehandler"})
+
+    @property
     def sees_register(self) -> bool:
         return case_views.can_see_register(self.actor)
 

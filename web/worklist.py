@@ -89,11 +89,12 @@ def release(task_id: int) -> Any:
 
 @bp.post("/oppgaver/<int:task_id>/overfor")
 def hand_over(task_id: int) -> Any:
+    me = actor()
+    tasks.get_task(core(), me, task_id)  # NotFound / Forbidden before anything else
     username = (request.form.get("username") or "").strip()
     if not username:
         flash("Velg en kollega å gi oppgaven til.", "error")
         return _back()
-    me = actor()
     tasks.assign_task(core(), me, task_id, username)
     names = {c.username: c.full_name for group in case_views.colleagues(core(), me).values() for c in group}
     flash(f"Oppgaven er gitt til {names.get(username, username)}.", "success")

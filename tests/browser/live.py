@@ -3,6 +3,7 @@ clock, served by werkzeug on a free loopback port in a thread, and Debian's chro
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -51,6 +52,7 @@ class LiveServer:
         self.core = core
         self.clock = clock
         self.app = create_app(core, {"TESTING": False})
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
