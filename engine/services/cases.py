@@ -16,7 +16,7 @@ from engine.persistence.models import Case, Licence, Party, WorkflowInstance
 from engine.services.audit import record
 from engine.services.core import Actor, Saksflyt
 from engine.services.projection import apply_snapshot
-from engine.services.steps import CONFLICT_MESSAGE
+from engine.services.steps import CONFLICT_MESSAGE, keep_after_commit
 
 APPLICATION_TYPES = {
     "alminnelig": "Alminnelig salgs-/skjenkebevilling",
@@ -85,6 +85,7 @@ def start_workflow(core: Saksflyt, session: Session, case: Case, actor: Actor, d
         apply_snapshot(core, session, case, instance, snapshot, actor)
     except StaleDataError:
         raise Conflict(CONFLICT_MESSAGE) from None
+    keep_after_commit(core, session, instance, workflow)
 
 
 def _party_for(session: Session, values: dict[str, Any]) -> Party:

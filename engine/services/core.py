@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import Clock, SystemClock, local_today
 from engine.config import Settings
 from engine.persistence.db import make_engine, make_session_factory, transaction
+from engine.workflow.cache import WorkflowCache
 from engine.workflow.models import ModelRegistry, default_registry
 from engine.workflow.runtime import WorkflowRuntime
 
@@ -39,6 +40,7 @@ class Saksflyt:
     session_factory: sessionmaker[Session]
     runtime: WorkflowRuntime
     clock: Clock = field(default_factory=SystemClock)
+    workflow_cache: WorkflowCache = field(default_factory=WorkflowCache)
 
     @classmethod
     def create(

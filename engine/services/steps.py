@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -59,7 +59,9 @@ def run_step(
     instance = instance_for(session, case)
     if instance.completed:
         raise Conflict("Saken er avsluttet.")
-    workflow = core.runtime.load(instance.process_id, instance.state)
+    workflow = core.workflow_cache.take(instance.id, instance.version) or core.runtime.load(
+        instance.process_id, instance.state
+    )
     watched = list(session.scalars(select(Timer.task_id).where(Timer.case_id == case.id)))
     core.runtime.refresh_context(workflow, fresh_context(core, session, case))
     action(workflow)
@@ -70,3 +72,12 @@ def run_step(
     except StaleDataError:
         raise Conflict(CONFLICT_MESSAGE) from None
     record(core, session, case, actor, action_name, summary, details)
+    keep_after_commit(core, session, instance, workflow)
+
+
+def keep_after_commit(core: Saksflyt, session: Session, instance: WorkflowInstance, workflow: BpmnWorkflow) -> None:
+    """Caches the workflow as the version just written, once (and only if) the transaction commits."""
+    instance_id, version = instance.id, instance.version
+    event.listen(
+        session, "after_commit", lambda _session: core.workflow_cache.put(instance_id, version, workflow), once=True
+    )

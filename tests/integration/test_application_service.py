@@ -195,3 +195,17 @@ def test_the_decision_goes_to_the_delegated_body(core: Saksflyt) -> None:
         complete(core, CASE_HANDLER, case, {"recommended_outcome": "innvilget", "grounds": "-"})
         assert [t.case_id for t in tasks.ready_tasks(core, actor)] == [case.id], application_type
         complete(core, actor, case, {"decision_outcome": "avslatt", "decision_text": "-", "decided_on": "2026-03-10"})
+
+
+def test_a_second_process_writing_the_case_is_never_hidden_by_the_cache(core: Saksflyt, clock: FixedClock) -> None:
+    """Two cores on one database stand for two web processes, each with its own cache."""
+    other = Saksflyt.create(core.settings, clock=clock)
+    case = register(core)
+    complete(core, CASE_HANDLER, case, {"complete": "ja", "document_weeks": "2"})  # core caches version 2
+    complete(other, POLICE, case, NO_OBJECTIONS)  # version 3, written by the other process
+    complete(core, NAV, case, NO_OBJECTIONS)  # core must load version 3, not use its version 2
+    assert [t.title for t in tasks.ready_tasks(core, CASE_HANDLER)] == ["Vurder søknaden"]
+    with core.transaction() as session:
+        state = session.scalar(select(WorkflowInstance.state))
+    assert "police_statement" in state and "nav_statement" in state
+    other.engine.dispose()
