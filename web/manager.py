@@ -12,7 +12,7 @@ from web.context import actor, core
 
 bp = Blueprint("manager", __name__)
 
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 GROUPS = {"rolle": "role", "organ": "body", "saksbehandler": "handler"}
 GROUP_TITLES = {"role": "Etter ansvarlig rolle", "body": "Etter vedtaksorgan", "handler": "Etter saksbehandler"}
 
@@ -22,11 +22,20 @@ def index() -> Any:
     me = actor()
     case_views.require_manager(me)
     selected, selected_title, selected_items = _selection(request.args.get("vis", ""))
-    overdue = deadlines.overdue(core())
-    this_week = deadlines.due_this_week(core())
-    counts = {group: case_views.deadline_counts(core(), me, group) for group in ("role", "body", "handler")}
+    # The lists are kept per process until a case changes or the minute turns (case_views.cached_read).
+    version = (core().now().replace(second=0, microsecond=0), *case_views.data_version(core()))
+
+    def cached(name: str, compute: Any) -> Any:
+        return case_views.cached_read(core(), f"manager:{name}", version, compute)
+
+    overdue = cached("overdue", lambda: deadlines.overdue(core()))
+    this_week = cached("this_week", lambda: deadlines.due_this_week(core()))
+    counts = {
+        group: cached(f"counts:{group}", lambda group=group: case_views.deadline_counts(core(), me, group))
+        for group in ("role", "body", "handler")
+    }
     targets, late_cases = case_views.processing_targets(core(), me)
-    points = case_views.licences_near_threshold(core(), me)
+    points = cached("points", lambda: case_views.licences_near_threshold(core(), me))
     return render_template(
         "manager/index.html",
         today=core().today(),
@@ -43,7 +52,8 @@ def index() -> Any:
         selected_total=len(selected_items or []),
         targets=targets,
         late_cases=late_cases,
-        points=points,
+        points=points[:LIST_LIMIT],
+        points_total=len(points),
         limit=LIST_LIMIT,
     )
 

@@ -22,16 +22,7 @@ class Queue:
     role: str
     label: str
     tasks: list[TaskView]
-
-
-def _sorted(items: list[TaskView], sort: str) -> list[TaskView]:
-    if sort == "sak":
-        return sorted(items, key=lambda t: (t.case_reference, t.due_on is None, t.due_on or 0, t.id))
-    return sorted(items, key=lambda t: (t.due_on is None, t.due_on or 0, t.case_reference, t.id))
-
-
-def _filtered(items: list[TaskView], role: str | None, overdue: bool) -> list[TaskView]:
-    return [t for t in items if (role is None or t.role == role) and (not overdue or t.overdue)]
+    total: int
 
 
 @bp.route("/")
@@ -47,23 +38,28 @@ def index() -> Any:
     sort = request.args.get("sorter", "frist")
     if sort not in SORTS:
         sort = "frist"
+    show_all = request.args.get("antall") == "alle"
+    limit = None if show_all else case_views.WORKLIST_PAGE
     roles = case_views.sorted_roles(me.roles)
     shown_roles = [role] if role else roles
-    # ready_tasks refuses a role the user does not hold (403).
-    queues = [
-        Queue(r, role_label(r), _sorted(_filtered(tasks.ready_tasks(core(), me, role=r), None, overdue), sort))
-        for r in shown_roles
-    ]
-    mine = _sorted(_filtered(tasks.ready_tasks(core(), me, mine=True), role, overdue), sort)
+    queues = []
+    for r in shown_roles:  # worklist_tasks refuses a role the user does not hold (403)
+        items, total = case_views.worklist_tasks(core(), me, role=r, overdue=overdue, sort=sort, limit=limit)
+        queues.append(Queue(r, role_label(r), items, total))
+    mine, mine_total = case_views.worklist_tasks(
+        core(), me, role=role, mine=True, overdue=overdue, sort=sort, limit=limit
+    )
     return render_template(
         "worklist.html",
         mine=mine,
+        mine_total=mine_total,
         queues=queues,
         roles=roles,
         role=role,
         overdue=overdue,
         sort=sort,
         sorts=SORTS,
+        show_all=show_all,
         colleagues=case_views.colleagues(core(), me),
         today=core().today(),
     )

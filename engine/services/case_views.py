@@ -31,6 +31,7 @@ from engine.persistence.sanction_models import OwnershipTransfer, PointAward
 from engine.rules.planning import target_date
 from engine.services.core import Actor, Saksflyt
 from engine.services.deadlines import planning_configuration
+from engine.services.tasks import TaskView
 
 FULL_ACCESS_ROLES = frozenset({"saksbehandler", "leder", "kontrollor", "formannskap", "kommunestyre", "admin"})
 LIMITED_ROLES = frozenset({"politi", "nav"})
@@ -983,10 +984,44 @@ ROLE_LABELS_NB = {
 }
 
 
+def data_version(core: Saksflyt) -> tuple[Any, ...]:
+    """Changes whenever the data behind the managers' view changes: every service step writes an
+    audit entry; cases and point awards only ever get new ids. Three index lookups."""
+    with core.transaction() as session:
+        return (
+            session.scalar(select(func.max(AuditEntry.id))),
+            session.scalar(select(func.max(Case.id))),
+            session.scalar(select(func.max(PointAward.id))),
+            session.scalar(select(func.count(PointAward.id)).where(PointAward.annulled.is_(True))),
+        )
+
+
+def cached_read(core: Saksflyt, name: str, version: tuple[Any, ...], compute: Any) -> Any:
+    """A read model kept per process (on the core) until `version` changes: the managers' view
+    reads every open case, and it is loaded far more often than the cases change. The version
+    includes the time to the minute, so deadlines that pass on their own are seen at once."""
+    cache: dict[str, tuple[tuple[Any, ...], Any]] = core.__dict__.setdefault("_read_cache", {})
+    hit = cache.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = compute()
+    cache[name] = (version, value)
+    return value
+
+
 def processing_targets(core: Saksflyt, actor: Actor, late_limit: int = 50) -> tuple[list[TargetRow], list[LateCase]]:
     """Processing time against the targets per deciding body (DOMAIN.md step 5): open cases past
-    or near their target date, and the decided cases of the last 12 months within the target."""
+    or near their target date, and the decided cases of the last 12 months within the target.
+
+    It reads every open and recently decided application, so the result is kept per process
+    until a case changes (the audit log's newest id) or the day changes."""
     require_manager(actor)
+    targets, _plan = planning_configuration(core.settings)
+    version = (core.today(), late_limit, tuple(sorted(targets.items())), *data_version(core))
+    return cached_read(core, "processing_targets", version, lambda: _processing_targets(core, late_limit))
+
+
+def _processing_targets(core: Saksflyt, late_limit: int) -> tuple[list[TargetRow], list[LateCase]]:
     targets, _plan = planning_configuration(core.settings)
     today = core.today()
     since = today - timedelta(days=365)
@@ -1074,7 +1109,22 @@ def licences_near_threshold(core: Saksflyt, actor: Actor) -> list[LicencePoints]
     today = core.today()
     rule_set = sanctions.active_rule_set(core, today)
     earliest = rules.years_before(today, rule_set.window_years)
+    eligible = [
+        PointAward.violation_date >= earliest,
+        PointAward.violation_date <= today,
+        PointAward.annulled.is_(False),
+    ]
+    if not rule_set.reuse_consumed_points:
+        eligible.append(PointAward.consumed_by_case_id.is_(None))
     with core.transaction() as session:
+        # The sum of the eligible points in the window is an upper bound of what counts (a transfer
+        # of ownership only removes points): only those licences are counted exactly.
+        candidates = (
+            select(PointAward.licence_id)
+            .where(*eligible)
+            .group_by(PointAward.licence_id)
+            .having(func.sum(PointAward.points) >= rule_set.threshold * NEAR_THRESHOLD_SHARE)
+        )
         awards = session.execute(
             select(
                 PointAward.licence_id,
@@ -1083,7 +1133,7 @@ def licences_near_threshold(core: Saksflyt, actor: Actor) -> list[LicencePoints]
                 PointAward.points,
                 PointAward.consumed_by_case_id,
                 PointAward.annulled,
-            ).where(PointAward.violation_date >= earliest, PointAward.annulled.is_(False))
+            ).where(*eligible, PointAward.licence_id.in_(candidates))
         ).all()
         by_licence: dict[int, list[dict[str, Any]]] = {}
         for licence_id, key, violation_date, points, consumed_by, annulled in awards:
@@ -1229,3 +1279,62 @@ def licence_register(core: Saksflyt, actor: Actor, query: str = "", status: str 
                 )
             )
         return rows
+
+
+# -- worklist pages ------------------------------------------------------------------------------
+WORKLIST_PAGE = 25
+
+
+def worklist_tasks(
+    core: Saksflyt,
+    actor: Actor,
+    role: str | None = None,
+    mine: bool = False,
+    overdue: bool = False,
+    sort: str = "frist",
+    limit: int | None = WORKLIST_PAGE,
+) -> tuple[list[TaskView], int]:
+    """One page of open tasks for the actor's roles (or one of them), or only those assigned to
+    the actor, sorted by due date or case; with the total count. Like `tasks.ready_tasks`, but the
+    database sorts and limits, so a long queue costs no more than a page."""
+    if role and role not in actor.roles:
+        raise Forbidden("Du har ikke denne rollen.")
+    roles = sorted({role} if role else actor.roles)
+    today = core.today()
+    conditions: list[Any] = [HumanTask.role.in_(roles)]
+    if mine:
+        conditions.append(HumanTask.assignee_id == actor.user_id)
+    if overdue:
+        conditions.append(HumanTask.due_on < today)
+    if sort == "sak":
+        order = (Case.reference, HumanTask.due_on.is_(None), HumanTask.due_on, HumanTask.id)
+    else:
+        order = (HumanTask.due_on.is_(None), HumanTask.due_on, Case.reference, HumanTask.id)
+    with core.transaction() as session:
+        total = session.scalar(select(func.count(HumanTask.id)).where(*conditions)) or 0
+        query = (
+            select(HumanTask, Case.reference, Case.title, User.full_name)
+            .join(Case, Case.id == HumanTask.case_id)
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .where(*conditions)
+            .order_by(*order)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        items = [
+            TaskView(
+                id=task.id,
+                case_id=task.case_id,
+                case_reference=reference,
+                case_title=title,
+                title=task.title,
+                role=task.role,
+                form=task.form,
+                due_on=task.due_on,
+                overdue=task.due_on is not None and task.due_on < today,
+                assignee=assignee,
+                instructions=task.instructions,
+            )
+            for task, reference, title, assignee in session.execute(query)
+        ]
+    return items, total
