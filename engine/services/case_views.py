@@ -1027,32 +1027,56 @@ def _processing_targets(core: Saksflyt, late_limit: int) -> tuple[list[TargetRow
     since = today - timedelta(days=365)
     received = Case.details["received_on"].as_string()
     decided = Case.details["decided_on"].as_string()
+    bodies = sorted(targets)
+    # A closed case's dates never change: they are read from its (JSON) data once per process.
+    closed_dates: dict[int, tuple[Any, Any]] = core.__dict__.setdefault("_closed_case_dates", {})
     with core.transaction() as session:
-        rows = session.execute(
-            select(
-                Case.id,
-                Case.reference,
-                Case.title,
-                Case.competent_body,
-                Case.status,
-                received,
-                decided,
-                Case.opened_at,
-                User.full_name,
+        rows = list(
+            session.execute(
+                select(
+                    Case.id,
+                    Case.reference,
+                    Case.title,
+                    Case.competent_body,
+                    Case.status,
+                    received,
+                    decided,
+                    Case.opened_at,
+                    User.full_name,
+                )
+                .outerjoin(User, Case.handler_id == User.id)
+                .where(Case.kind == "application", Case.competent_body.in_(bodies), Case.status == "open")
             )
-            .outerjoin(User, Case.handler_id == User.id)
-            .where(Case.kind == "application", Case.competent_body.in_(sorted(targets)))
-            .where((Case.status == "open") | (Case.closed_at >= datetime.combine(since, datetime.min.time(), UTC)))
+        )
+        closed = session.execute(
+            select(Case.id, Case.competent_body, Case.opened_at).where(
+                Case.kind == "application",
+                Case.competent_body.in_(bodies),
+                Case.status != "open",
+                Case.closed_at >= datetime.combine(since, datetime.min.time(), UTC),
+            )
         ).all()
+        missing = [ident for ident, _, _ in closed if ident not in closed_dates]
+        for start in range(0, len(missing), 1000):
+            chunk = missing[start : start + 1000]
+            for ident, received_raw, decided_raw in session.execute(
+                select(Case.id, received, decided).where(Case.id.in_(chunk))
+            ):
+                closed_dates[ident] = (_iso_date(received_raw), _iso_date(decided_raw))
+    rows += [
+        (ident, "", "", body, "closed", *closed_dates.get(ident, (None, None)), opened_at, None)
+        for ident, body, opened_at in closed
+    ]
     stats: dict[str, dict[str, Any]] = {
         body: {"open": 0, "over": 0, "soon": 0, "decided": 0, "within": 0, "days": []} for body in targets
     }
     late: list[LateCase] = []
     for ident, reference, title, body, status, received_raw, decided_raw, opened_at, handler in rows:
-        received_on = _iso_date(received_raw) or opened_at.date()
+        received_on = received_raw if isinstance(received_raw, date) else _iso_date(received_raw)
+        received_on = received_on or opened_at.date()
         target_on = _cached_target(received_on, body, targets[body])
         entry = stats[body]
-        decided_on = _iso_date(decided_raw)
+        decided_on = decided_raw if isinstance(decided_raw, date) else _iso_date(decided_raw)
         if decided_on is None and status == "open":
             entry["open"] += 1
             if today > target_on:
