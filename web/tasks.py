@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from engine.errors import ValidationFailed
 from engine.forms import FORMS_DIR, load_form
-from engine.services import case_views, documents, letters, tasks
+from engine.services import case_views, document_store, documents, letters, tasks
 from web.context import actor, core
 from web.forms_render import form_view, raw_input
 
@@ -49,7 +49,7 @@ def _render(task_id: int, submitted: dict[str, Any] | None = None, errors: dict[
         letter_kind=letters.task_letter_kind(core(), me, task_id),
         attachments=attachments,
         upload_error=upload_error,
-        max_upload_mb=documents.MAX_UPLOAD_BYTES // (1024 * 1024),
+        max_upload_mb=document_store.MAX_UPLOAD_BYTES // (1024 * 1024),
         case_documents=documents.case_documents(core(), me, task.case_id) if attachments else [],
         resubmit_files=submitted is not None and attachments,
     )
@@ -67,28 +67,29 @@ def complete(task_id: int) -> Any:
     raw = raw_input(load_form(task.form), request.form) if task.form else {}
     files = _uploaded_files() if takes_attachments(task.form) else []
     try:
-        _check_files(files, raw, task.form)
-        # A task that writes a letter stores it with the case as PDF, made from what was submitted.
+        attachments = _attachments(files, raw, task.form, task.role)
+        # A task that writes a letter stores it with the case as PDF, made from what was submitted,
+        # in the same transaction as the task.
         letter = letters.task_letter(core(), me, task_id, raw)
-        pdf = letters.render_pdf(letter.html) if letter is not None else None
-        case_id = tasks.complete_task(core(), me, task_id, raw)
+        new_documents = list(attachments)
+        if letter is not None:
+            pdf = letters.render_pdf(letter.html)
+            new_documents.insert(
+                0,
+                document_store.letter_document(
+                    letter=letter.kind,
+                    title=letter.title,
+                    filename=letter.filename,
+                    pdf=pdf,
+                    task_spec=letter.spec_name or "",
+                ),
+            )
+        case_id = tasks.complete_task(core(), me, task_id, raw, new_documents)
     except ValidationFailed as failed:
         return _render(task_id, submitted=raw, errors=failed.errors), 422
-    if letter is not None and pdf is not None:
-        documents.store_letter(
-            core(),
-            me,
-            case_id,
-            letter=letter.kind,
-            title=letter.title,
-            filename=letter.filename,
-            pdf=pdf,
-            task_spec=letter.spec_name or "",
-        )
-        flash(f"Brevet «{letter.title}» er lagret i saken.", "success")
-    for name, data in files:
-        stored = documents.upload_attachment(core(), me, case_id, task.form or "", task.role, name, data)
-        flash(f"Vedlegget «{stored.filename}» er lagret i saken.", "success")
+    for document in new_documents:
+        what = "Brevet" if document.kind == "brev" else "Vedlegget"
+        flash(f"{what} «{document.title}» er lagret i saken.", "success")
     flash(f"Oppgaven «{task.title}» er utført.", "success")
     if case_views.has_full_access(me):
         return redirect(url_for("cases.show", case_id=case_id), code=303)
@@ -99,12 +100,16 @@ def _uploaded_files() -> list[tuple[str, bytes]]:
     return [(f.filename or "vedlegg", f.read()) for f in request.files.getlist("vedlegg") if f and f.filename]
 
 
-def _check_files(files: list[tuple[str, bytes]], raw: dict[str, Any], form_name: str | None) -> None:
-    """Refuses a bad file before anything is saved, together with the form's own errors."""
+def _attachments(
+    files: list[tuple[str, bytes]], raw: dict[str, Any], form_name: str | None, role: str | None
+) -> list[document_store.NewDocument]:
+    """The uploads as documents; a bad file is refused before anything is saved, together with
+    the form's own errors."""
+    checked: list[document_store.NewDocument] = []
     errors: dict[str, str] = {}
     for name, data in files:
         try:
-            documents.check_upload(name, data)
+            checked.append(document_store.attachment_document(name, data, form_name or "", role))
         except ValidationFailed as failed:
             errors.update(failed.errors)
             break
@@ -115,6 +120,7 @@ def _check_files(files: list[tuple[str, bytes]], raw: dict[str, Any], form_name:
             except ValidationFailed as failed:
                 errors = {**failed.errors, **errors}
         raise ValidationFailed(errors)
+    return checked
 
 
 def _letter(task_id: int, stylesheet: bool) -> Any:

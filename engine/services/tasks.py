@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from engine.forms import load_form
 from engine.persistence.models import Case, HumanTask, User
 from engine.services.audit import record
 from engine.services.core import Actor, Saksflyt
+from engine.services.document_store import NewDocument, store_new
 from engine.services.steps import run_step
 
 
@@ -87,8 +89,11 @@ def assign_task(core: Saksflyt, actor: Actor, task_id: int, username: str) -> No
         )
 
 
-def complete_task(core: Saksflyt, actor: Actor, task_id: int, raw: dict[str, Any]) -> int:
-    """Completes a task with form input. Returns the case id.
+def complete_task(
+    core: Saksflyt, actor: Actor, task_id: int, raw: dict[str, Any], documents: Sequence[NewDocument] = ()
+) -> int:
+    """Completes a task with form input and stores its documents (a letter, attachments) with the
+    case in the same transaction. Returns the case id.
 
     Invalid input raises ValidationFailed before anything changes; a task completed by someone
     else in the meantime raises Conflict.
@@ -108,6 +113,8 @@ def complete_task(core: Saksflyt, actor: Actor, task_id: int, raw: dict[str, Any
             lambda workflow: core.runtime.complete_task(workflow, workflow_task_id, values, core.clock),
             ("task_completed", f"Utførte «{title}».", {"task": task.spec_name, "values": values}),
         )
+        for document in documents:
+            store_new(core, session, case, actor, document)
         return case.id
 
 

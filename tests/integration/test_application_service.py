@@ -209,3 +209,33 @@ def test_a_second_process_writing_the_case_is_never_hidden_by_the_cache(core: Sa
         state = session.scalar(select(WorkflowInstance.state))
     assert "police_statement" in state and "nav_statement" in state
     other.engine.dispose()
+
+
+def test_a_task_and_its_letter_are_stored_together_or_not_at_all(
+    core: Saksflyt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.persistence.document_models import Document
+    from engine.services import document_store
+
+    case = register(core)
+    letter = document_store.letter_document(
+        letter="vedtak", title="Vedtak", filename="vedtak.pdf", pdf=b"%PDF-1.4 demo", task_spec="x"
+    )
+    ident = task_id(core, CASE_HANDLER, case)
+    values = {"complete": "ja", "document_weeks": "2"}
+
+    def disk_full(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(document_store, "store", disk_full)
+    with pytest.raises(OSError):
+        tasks.complete_task(core, CASE_HANDLER, ident, values, [letter])
+    assert task_id(core, CASE_HANDLER, case) == ident  # the task is still open
+    assert _count(core, AuditEntry, AuditEntry.action == "task_completed") == 0
+    monkeypatch.undo()
+
+    tasks.complete_task(core, CASE_HANDLER, ident, values, [letter])
+    assert _count(core, Document, Document.case_id == case.id) == 1
+    with pytest.raises(NotFound):
+        tasks.complete_task(core, CASE_HANDLER, ident, values, [letter])
+    assert _count(core, Document, Document.case_id == case.id) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from engine.services import documents
+from engine.services import document_store
 from engine.services.core import Saksflyt
 from tests.integration.conftest import CASE_HANDLER, NAV, POLICE
 from tests.integration.helpers import complete, register, task_id
@@ -40,15 +40,15 @@ def _submit(browser: Browser, url: str, data: dict[str, str], files: list[tuple[
 
 
 def test_sniffing_accepts_only_real_pdf_png_jpeg_docx() -> None:
-    assert documents.sniff(PDF) == "application/pdf"
-    assert documents.sniff(PNG) == "image/png"
-    assert documents.sniff(b"\xff\xd8\xff\xe0" + b"\x00" * 16) == "image/jpeg"
-    assert documents.sniff(_docx()).endswith("wordprocessingml.document")
-    assert documents.sniff(_docx(with_document=False)) is None  # a ZIP, but not a Word document
-    assert documents.sniff(b"MZ\x90\x00 this is an exe") is None
-    assert documents.sniff(b"<html><script>alert(1)</script>") is None
-    assert documents.safe_filename("../../etc/passwd.pdf", "application/pdf") == "passwd.pdf"
-    assert documents.safe_filename("rapport.exe", "image/png") == "rapport.png"
+    assert document_store.sniff(PDF) == "application/pdf"
+    assert document_store.sniff(PNG) == "image/png"
+    assert document_store.sniff(b"\xff\xd8\xff\xe0" + b"\x00" * 16) == "image/jpeg"
+    assert document_store.sniff(_docx()).endswith("wordprocessingml.document")
+    assert document_store.sniff(_docx(with_document=False)) is None  # a ZIP, but not a Word document
+    assert document_store.sniff(b"MZ\x90\x00 this is an exe") is None
+    assert document_store.sniff(b"<html><script>alert(1)</script>") is None
+    assert document_store.safe_filename("../../etc/passwd.pdf", "application/pdf") == "passwd.pdf"
+    assert document_store.safe_filename("rapport.exe", "image/png") == "rapport.png"
 
 
 def test_police_uploads_with_its_statement_and_only_sees_its_own(browser: Browser, core: Saksflyt) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from engine.persistence.models import Case
 from engine.services.core import Saksflyt
 from tests.integration.conftest import CASE_HANDLER
 from tests.integration.helpers import complete, register, task_id
@@ -56,12 +57,14 @@ UNCHECKED = {"static", "api.ready_tasks", "api.deliver"}  # static files; the AP
 @pytest.fixture
 def scene(core: Saksflyt, users: dict) -> dict[str, Any]:  # type: ignore[type-arg]
     """Case B asks nobody outside the municipality; it has a task for the case handler and a letter."""
-    from engine.services import documents
+    from engine.services import document_store
 
     case = register(core, applicant_name=SECRET_APPLICANT, org_number="911222333", premises=SECRET_PREMISES)
-    document = documents.store_letter(
-        core, CASE_HANDLER, case.id, letter="vedtak", title="Brev", filename="b.pdf", pdf=b"%PDF-1.4 x", task_spec="x"
+    letter = document_store.letter_document(
+        letter="vedtak", title="Brev", filename="b.pdf", pdf=b"%PDF-1.4 x", task_spec="x"
     )
+    with core.transaction() as session:
+        document = document_store.store_new(core, session, session.get(Case, case.id), CASE_HANDLER, letter).id
     ident = task_id(core, CASE_HANDLER, case)
     other = register(core, applicant_name="Annen AS", org_number="911222334", premises="Annen")
     complete(core, CASE_HANDLER, other, {"complete": "ja", "document_weeks": "2"})
