@@ -204,6 +204,8 @@ class AuditEntry(Base):
 
 
 Index("ix_human_task_role_due", HumanTask.role, HumanTask.due_on)
+Index("ix_case_file_kind_closed_at", Case.kind, Case.closed_at)  # processing time of decided cases
+Index("ix_deadline_status_due_on", Deadline.status, Deadline.due_on)  # the managers' deadline lists
 
 
 @event.listens_for(AuditEntry, "before_update")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:33:41.377827
+Create Date: 2026-11-23 15:05:59.208582
 """
 
 from alembic import op
@@ -109,6 +109,7 @@ def upgrade() -> None:
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_file_competent_body'), ['competent_body'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_handler_id'), ['handler_id'], unique=False)
+        batch_op.create_index('ix_case_file_kind_closed_at', ['kind', 'closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_licence_id'), ['licence_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_party_id'), ['party_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_status'), ['status'], unique=False)
@@ -167,6 +168,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deadline_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadline_responsible_role'), ['responsible_role'], unique=False)
         batch_op.create_index(batch_op.f('ix_deadline_status'), ['status'], unique=False)
+        batch_op.create_index('ix_deadline_status_due_on', ['status', 'due_on'], unique=False)
 
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -372,6 +374,7 @@ def downgrade() -> None:
 
     op.drop_table('document')
     with op.batch_alter_table('deadline', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadline_status_due_on')
         batch_op.drop_index(batch_op.f('ix_deadline_status'))
         batch_op.drop_index(batch_op.f('ix_deadline_responsible_role'))
         batch_op.drop_index(batch_op.f('ix_deadline_due_on'))
@@ -392,6 +395,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_file_status'))
         batch_op.drop_index(batch_op.f('ix_case_file_party_id'))
         batch_op.drop_index(batch_op.f('ix_case_file_licence_id'))
+        batch_op.drop_index('ix_case_file_kind_closed_at')
         batch_op.drop_index(batch_op.f('ix_case_file_handler_id'))
         batch_op.drop_index(batch_op.f('ix_case_file_competent_body'))
 
