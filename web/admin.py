@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import Forbidden, ValidationFailed
+from engine.labels import role_label
 from engine.persistence.models import ROLES
 from engine.services import users
 from web.context import actor, core
-from web.labels import role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,12 +9,12 @@ from typing import Any
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+from engine.labels import role_label
 from engine.services import case_views
 from engine.services.core import Actor
 from engine.services.users import authenticate, load_actor
 from web import PUBLIC_ENDPOINTS
 from web.context import core, safe_next
-from web.labels import role_label
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine.clock import OSLO
 from engine.forms import parse_date
-from web.labels import role_label
+from engine.labels import role_label
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
+from engine.labels import role_label
 from engine.services import case_views, deadlines
 from web.context import actor, core
 
@@ -67,9 +68,9 @@ def _selection(value: str) -> tuple[str | None, str | None, list[deadlines.Deadl
     if group is None or not key:
         abort(404)
     if group == "role":
-        return value, f"Frister for {case_views.ROLE_LABELS_NB.get(key, key)}", deadlines.for_role(core(), key)
+        return value, f"Frister for {role_label(key)}", deadlines.for_role(core(), key)
     if group == "body":
-        return value, f"Frister i saker for {case_views.ROLE_LABELS_NB.get(key, key)}", deadlines.for_body(core(), key)
+        return value, f"Frister i saker for {role_label(key)}", deadlines.for_body(core(), key)
     if not key.isdigit():
         abort(404)
     items = deadlines.for_handler(core(), int(key))

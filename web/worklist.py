@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from engine.labels import role_label
 from engine.services import case_views, tasks
 from engine.services.tasks import TaskView
 from web.context import actor, core, safe_next
-from web.labels import role_label
 
 bp = Blueprint("worklist", __name__)
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from engine import rules
 from engine.errors import Forbidden, NotFound
 from engine.forms import Field, Form, form_names, load_form, parse_date
+from engine.labels import APPLICATION_TYPES, ROLE_LABELS
 from engine.persistence.models import ROLES, AuditEntry, Case, Deadline, HumanTask, Licence, Timer, User, UserRole
 from engine.persistence.sanction_models import OwnershipTransfer, PointAward
 from engine.rules.planning import target_date
@@ -39,15 +40,6 @@ AGENDA_ROLES = ("formannskap", "kommunestyre")
 # Forms that record a body's decision, for models that do not mark their tasks with agenda=true.
 DECISION_FORMS = frozenset({"decision", "reconsideration"})
 
-APPLICATION_TYPES = {
-    "alminnelig": "Alminnelig salgs-/skjenkebevilling",
-    "utvidelse_fast": "Varig utvidelse av skjenketid/lokale",
-    "utvidelse_enkelt": "Utvidelse for en enkelt anledning",
-    "flytting": "Flytting til nye lokaler",
-    "enkelt_anledning": "Bevilling for en enkelt anledning",
-    "ambulerende": "Ambulerende bevilling",
-    "ny_styrer": "Godkjenning av ny styrer/stedfortreder",
-}
 CASE_KINDS = {"application": "Søknad", "sanction": "Sanksjon"}
 CASE_STATUS = {"open": "Åpen", "closed": "Avsluttet"}
 DEADLINE_STATUS = {
@@ -961,7 +953,7 @@ def _group_label(group: str, key: str | None) -> str:
         return {"role": "Uten ansvarlig rolle", "body": "Vedtaksorgan ikke avklart", "handler": "Ingen saksbehandler"}[
             group
         ]
-    return ROLE_LABELS_NB.get(key, key) if group in ("role", "body") else key
+    return ROLE_LABELS.get(key, key) if group in ("role", "body") else key
 
 
 def _group_order(group: str, key: str | None) -> int:
@@ -970,18 +962,6 @@ def _group_order(group: str, key: str | None) -> int:
     if group == "role" and key in ROLES:
         return ROLES.index(key)
     return len(ROLES)
-
-
-ROLE_LABELS_NB = {
-    "saksbehandler": "Saksbehandler",
-    "leder": "Leder",
-    "kontrollor": "Kontrollør",
-    "politi": "Politiet",
-    "nav": "NAV",
-    "formannskap": "Formannskapet",
-    "kommunestyre": "Kommunestyret",
-    "admin": "Administrator",
-}
 
 
 def data_version(core: Saksflyt) -> tuple[Any, ...]:
@@ -1097,7 +1077,7 @@ def _processing_targets(core: Saksflyt, late_limit: int) -> tuple[list[TargetRow
         result.append(
             TargetRow(
                 body=body,
-                label=ROLE_LABELS_NB.get(body, body),
+                label=ROLE_LABELS.get(body, body),
                 target=targets[body].text(),
                 open=entry["open"],
                 open_over=entry["over"],

@@ -11,22 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import load_form
+from engine.labels import APPLICATION_TYPES
 from engine.persistence.counters import next_value
 from engine.persistence.models import Case, Licence, Party, WorkflowInstance
 from engine.services.audit import record
 from engine.services.core import Actor, Saksflyt
 from engine.services.projection import apply_snapshot
 from engine.services.steps import CONFLICT_MESSAGE, keep_after_commit
-
-APPLICATION_TYPES = {
-    "alminnelig": "Alminnelig salgs-/skjenkebevilling",
-    "utvidelse_fast": "Varig utvidelse av skjenketid/lokale",
-    "utvidelse_enkelt": "Utvidelse for en enkelt anledning",
-    "flytting": "Flytting til nye lokaler",
-    "enkelt_anledning": "Bevilling for en enkelt anledning",
-    "ambulerende": "Ambulerende bevilling",
-    "ny_styrer": "Godkjenning av ny styrer/stedfortreder",
-}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from engine import rules
 from engine.clock import OSLO
 from engine.errors import NotFound
 from engine.forms import load_form, parse_date
+from engine.labels import APPLICATION_TYPES
 from engine.persistence.models import Case, HumanTask
 from engine.services import case_views, tasks
 from engine.services.core import Actor, Saksflyt
@@ -180,7 +181,7 @@ def case_context(core: Saksflyt, session: Any, case: Case) -> dict[str, Any]:
         },
         "premises": details.get("premises") or (case.licence.premises if case.licence else None),
         "licence_number": case.licence.number if case.licence else details.get("licence_number"),
-        "application_type": case_views.APPLICATION_TYPES.get(case.application_type or "", case.application_type),
+        "application_type": APPLICATION_TYPES.get(case.application_type or "", case.application_type),
         "application_type_code": case.application_type,
         "competent_body": case.competent_body or details.get("competent_body"),
         "handler": case.handler.full_name if case.handler else None,
