@@ -24,6 +24,15 @@ APPLICATION_TYPES = {
     "ny_styrer": "Godkjenning av ny styrer/stedfortreder",
 }
 
+# A deadline's status, as used in sentences ("Klagefrist (fvl § 29) er utløpt.").
+DEADLINE_STATUS_TEXT = {
+    "open": "løpende",
+    "met": "overholdt",
+    "expired": "utløpt",
+    "overdue": "oversittet",
+    "cancelled": "bortfalt",
+}
+
 
 def role_label(role: str | None) -> str:
     if not role:

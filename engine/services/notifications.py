@@ -32,6 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
+from engine.labels import DEADLINE_STATUS_TEXT
 from engine.persistence.models import Case, Deadline, HumanTask, User, UserRole
 from engine.persistence.notification_models import Notification
 from engine.rules import format_deadline
@@ -41,7 +42,6 @@ from engine.services.deadlines import GOVERNING
 
 log = logging.getLogger(__name__)
 
-_STATUS_TEXT = {"expired": "utløpt", "overdue": "oversittet"}
 _ESCALATED_STATUSES = ("expired", "overdue")
 
 
@@ -164,7 +164,7 @@ def _deadline_escalations(session: Session, settings: NotificationSettings) -> I
     )
     for deadline, case in rows:
         due = format_deadline(deadline.due_on) if deadline.due_on else "–"
-        status = _STATUS_TEXT[deadline.status]
+        status = DEADLINE_STATUS_TEXT[deadline.status]
         yield {
             "kind": "escalation",
             "role": settings.escalation_role,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.labels import DEADLINE_STATUS_TEXT
 from engine.persistence.db import dumps_json
 from engine.persistence.models import Case, Deadline, HumanTask, Timer, WorkflowInstance
 from engine.services.audit import record
@@ -25,12 +26,6 @@ EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 # What a finished timer means for its deadline.
 _FIRED_STATUS = {"party": "expired", "internal": "overdue"}
-_STATUS_TEXT = {
-    "met": "overholdt",
-    "expired": "utløpt",
-    "overdue": "oversittet",
-    "cancelled": "bortfalt",
-}
 
 
 def on_event(name: str) -> Callable[[EventHandler], EventHandler]:
@@ -166,7 +161,7 @@ def _sync_deadlines(
             case,
             actor,
             "deadline_" + row.status,
-            f"{row.label} ({row.legal_basis}) er {_STATUS_TEXT[row.status]}.",
+            f"{row.label} ({row.legal_basis}) er {DEADLINE_STATUS_TEXT[row.status]}.",
             {"due_on": row.due_on},
         )
 
