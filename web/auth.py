@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, s
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from engine.labels import role_label
-from engine.services import case_views
+from engine.services import case_views, manager_views, register_views
 from engine.services.core import Actor
 from engine.services.users import authenticate, load_actor
 from web import PUBLIC_ENDPOINTS
@@ -62,11 +62,11 @@ class CurrentUser(UserMixin):
 
     @property
     def sees_register(self) -> bool:
-        return case_views.can_see_register(self.actor)
+        return register_views.can_see_register(self.actor)
 
     @property
     def is_manager(self) -> bool:
-        return bool(self.actor.roles & case_views.MANAGER_ROLES)
+        return bool(self.actor.roles & manager_views.MANAGER_ROLES)
 
     @property
     def agenda_roles(self) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from engine.labels import role_label
-from engine.services import case_views, deadlines
+from engine.services import case_views, deadlines, manager_views
 from web.context import actor, core
 
 bp = Blueprint("manager", __name__)
@@ -21,22 +21,22 @@ GROUP_TITLES = {"role": "Etter ansvarlig rolle", "body": "Etter vedtaksorgan", "
 @bp.get("/leder")
 def index() -> Any:
     me = actor()
-    case_views.require_manager(me)
+    manager_views.require_manager(me)
     selected, selected_title, selected_items = _selection(request.args.get("vis", ""))
-    # The lists are kept per process until a case changes or the minute turns (case_views.cached_read).
-    version = (core().now().replace(second=0, microsecond=0), *case_views.data_version(core()))
+    # The lists are kept per process until a case changes or the minute turns (manager_views.cached_read).
+    version = (core().now().replace(second=0, microsecond=0), *manager_views.data_version(core()))
 
     def cached(name: str, compute: Any) -> Any:
-        return case_views.cached_read(core(), f"manager:{name}", version, compute)
+        return manager_views.cached_read(core(), f"manager:{name}", version, compute)
 
     overdue = cached("overdue", lambda: deadlines.overdue(core()))
     this_week = cached("this_week", lambda: deadlines.due_this_week(core()))
     counts = {
-        group: cached(f"counts:{group}", lambda group=group: case_views.deadline_counts(core(), me, group))
+        group: cached(f"counts:{group}", lambda group=group: manager_views.deadline_counts(core(), me, group))
         for group in ("role", "body", "handler")
     }
-    targets, late_cases = case_views.processing_targets(core(), me)
-    points = cached("points", lambda: case_views.licences_near_threshold(core(), me))
+    targets, late_cases = manager_views.processing_targets(core(), me)
+    points = cached("points", lambda: manager_views.licences_near_threshold(core(), me))
     return render_template(
         "manager/index.html",
         today=core().today(),

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from engine.services import case_views
+from engine.services import register_views
 from web.context import actor, core
 from web.filters import dato
 
@@ -33,19 +33,19 @@ CSV_COLUMNS = (
 DATE_COLUMNS = {"granted_on", "valid_until", "suspended_until"}
 
 
-def _search() -> tuple[str, str, list[case_views.LicenceRow]]:
+def _search() -> tuple[str, str, list[register_views.LicenceRow]]:
     query = (request.args.get("q") or "").strip()[:200]
     status = request.args.get("status") or ""
-    if status not in case_views.LICENCE_STATUSES:
+    if status not in register_views.LICENCE_STATUSES:
         status = ""
-    return query, status, case_views.licence_register(core(), actor(), query, status)
+    return query, status, register_views.licence_register(core(), actor(), query, status)
 
 
 @bp.get("/bevillinger")
 def index() -> Any:
     query, status, rows = _search()
     return render_template(
-        "register/index.html", rows=rows, query=query, status=status, statuses=case_views.LICENCE_STATUSES
+        "register/index.html", rows=rows, query=query, status=status, statuses=register_views.LICENCE_STATUSES
     )
 
 
