@@ -44,17 +44,27 @@ def _load_fixtures(_args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """One process for a laptop or a small municipality: a threaded web server and the scheduler.
+
+    Deployments with several web processes run gunicorn and one `saksflyt worker` instead.
+    """
+    from werkzeug.serving import make_server
+
     from engine.scheduling.scheduler import build_scheduler
     from web import create_app
 
     core = core_from_env()
-    app = create_app(core)
+    server = make_server(args.host, args.port, create_app(core), threaded=True)
     scheduler = None if args.no_scheduler else build_scheduler(core)
     if scheduler is not None:
         scheduler.start()
+    print(f"Saksflyt kjører på http://{args.host}:{args.port}/ (avslutt med Ctrl+C)", flush=True)
     try:
-        app.run(host=args.host, port=args.port, use_reloader=False)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.server_close()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
     return 0
