@@ -12,59 +12,6 @@ from engine.persistence.models import Case, Licence
 from engine.services.case_views import has_full_access
 from engine.services.core import Actor, Saksflyt
 
-FULL_ACCESS_ROLES = frozenset({"saksbehandler", "leder", "kontrollor", "formannskap", "kommunestyre", "admin"})
-LIMITED_ROLES = frozenset({"politi", "nav"})
-AGENDA_ROLES = ("formannskap", "kommunestyre")
-# Forms that record a body's decision, for models that do not mark their tasks with agenda=true.
-DECISION_FORMS = frozenset({"decision", "reconsideration"})
-
-CASE_KINDS = {"application": "Søknad", "sanction": "Sanksjon"}
-CASE_STATUS = {"open": "Åpen", "closed": "Avsluttet"}
-DEADLINE_STATUS = {
-    "open": "Løper",
-    "met": "Overholdt",
-    "expired": "Utløpt",
-    "overdue": "Oversittet",
-    "cancelled": "Bortfalt",
-}
-DEADLINE_KINDS = {"party": "Partsfrist", "internal": "Intern frist"}
-OUTCOMES = {"innvilget": "Innvilget", "avslatt": "Avslått"}
-SYSTEM_ACTORS = {"planlegger": "Systemet (fristovervåking)"}
-
-# Case data that a process stores under one variable (a task's form_variable or a message
-# variable): (variable, section title, form).
-NESTED_SECTIONS = (
-    ("police_statement", "Uttalelse fra politiet", "statement"),
-    ("nav_statement", "Uttalelse fra NAV", "statement"),
-    ("notice_response", "Svar på forhåndsvarsel", "notice_response"),
-    ("appeal", "Klage", "appeal"),
-)
-# Forms whose fields are stored flat in the case data, in the order of the procedure.
-SECTION_ORDER = (
-    "register_application",
-    "completeness",
-    "documents_received",
-    "assessment",
-    "advance_notice",
-    "recommendation",
-    "decision",
-    "notification",
-    "late_appeal",
-    "appeal_recommendation",
-    "reconsideration",
-    "forwarding",
-    "sf_decision",
-)
-# What the political bodies see as the administration's recommendation on their agenda.
-RECOMMENDATION_KEYS = (
-    ("recommended_outcome", "recommendation"),
-    ("conditions", "recommendation"),
-    ("grounds", "recommendation"),
-    ("appeal_recommendation", "appeal_recommendation"),
-    ("appeal_assessment", "appeal_recommendation"),
-)
-
-
 # -- the licence register ----------------------------------------------------------------------
 LICENCE_STATUSES = {"aktiv": "Aktiv", "inndratt": "Inndratt", "utlopt": "Utløpt"}
 
