@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES_DIR = PROJECT_ROOT / "fixtures"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "saksflyt.sqlite3"
 
 
@@ -35,8 +36,8 @@ class Settings:
     smtp_host: str | None = None  # e-mail notifications only when set
     smtp_port: int = 25
     smtp_from: str = "saksflyt@localhost"
-    processing_targets_file: Path = PROJECT_ROOT / "fixtures" / "processing_targets.json"
-    meeting_plan_file: Path = PROJECT_ROOT / "fixtures" / "meeting_plan.json"
+    processing_targets_file: Path = FIXTURES_DIR / "processing_targets.json"
+    meeting_plan_file: Path = FIXTURES_DIR / "meeting_plan.json"
 
     @classmethod
     def from_env(cls) -> Settings:

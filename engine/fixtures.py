@@ -7,8 +7,6 @@ scheduler then catches up with whatever fell due since.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 from dataclasses import replace
 from datetime import timedelta
@@ -18,14 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.clock import FixedClock, local_today
+from engine.config import FIXTURES_DIR
+from engine.fixtures_sanctions import load_sanction_demo
 from engine.persistence.models import User
 from engine.services import tasks
 from engine.services.cases import register_application
 from engine.services.core import Actor, Saksflyt
 from engine.services.timers import fire_due_timers
 from engine.services.users import create_user
-
-FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def load_demo(core: Saksflyt, path: Path = FIXTURES_DIR / "demo.json") -> str:
@@ -37,10 +35,10 @@ def load_demo(core: Saksflyt, path: Path = FIXTURES_DIR / "demo.json") -> str:
     by_role = _first_actor_per_role(actors)
     for application in demo["applications"]:
         _drive(core, application, by_role)
-    extra = _load_optional_demos(core)
+    sanction_summary = load_sanction_demo(core)
     fired = fire_due_timers(core, limit=1000).fired
     return (
-        f"Lastet {len(actors)} brukere og {len(demo['applications'])} søknader{extra}; "
+        f"Lastet {len(actors)} brukere og {len(demo['applications'])} søknader; {sanction_summary}; "
         f"{fired} frister er passert. Passord for alle demobrukere: {demo['password']}"
     )
 
@@ -71,11 +69,3 @@ def _drive(core: Saksflyt, application: dict[str, Any], by_role: dict[str, Actor
         filled = {k: (today if v == "{today}" else v) for k, v in step["values"].items()}
         tasks.complete_task(past, actor, task.id, filled)
         past.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
-
-
-def _load_optional_demos(core: Saksflyt) -> str:
-    """Demo data of procedures that ship their own loader (e.g. sanctions)."""
-    if importlib.util.find_spec("engine.fixtures_sanctions") is None:
-        return ""
-    module = importlib.import_module("engine.fixtures_sanctions")
-    return f"; {module.load_sanction_demo(core)}"

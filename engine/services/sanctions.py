@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import rules
+from engine.config import FIXTURES_DIR
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.forms import load_form, parse_date
 from engine.persistence.models import Case, Deadline, HumanTask, Licence, Party
@@ -43,7 +44,6 @@ from engine.services.steps import context_provider
 from engine.workflow.models import DEFAULT_MODEL_DIR
 from engine.workflow.scripting import build_script_engine
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 RULE_SETS_FILE = FIXTURES_DIR / "rule_sets.json"
 RULE_SET_SETTING = "rule_set"
 COMMENT_WEEKS = 2  # alkf. § 9-6: the licensee may comment within two weeks
