@@ -18,7 +18,8 @@ def deliver_message(core: Saksflyt, actor: Actor, case_reference: str, name: str
         case = session.scalar(select(Case).where(Case.reference == case_reference))
         if case is None:
             raise NotFound(f"Fant ingen sak med referanse {case_reference}.")
-        awaited = instance_for(session, case).awaited_messages.get(name)
+        instance = instance_for(session, case)
+        awaited = instance.awaited_messages.get(name)
         if awaited is None:
             raise Conflict(f"Sak {case_reference} venter ikke på meldingen «{name}».")
         if not any(actor.has_role(role) for role in awaited["sender_roles"]):
@@ -32,4 +33,5 @@ def deliver_message(core: Saksflyt, actor: Actor, case_reference: str, name: str
             actor,
             lambda workflow: core.runtime.deliver_message(workflow, name, values, core.clock),
             ("message_delivered", summary + ".", {"message": name, "values": values}),
+            instance,
         )

@@ -51,12 +51,14 @@ def run_step(
     actor: Actor,
     action: Callable[[BpmnWorkflow], None],
     audit: tuple[str, str, dict[str, Any]],
+    instance: WorkflowInstance | None = None,
 ) -> None:
     """Runs `action` on the case's workflow and writes the result.
 
-    `audit` is (action, Norwegian summary, details) for the audit entry of this step.
+    `audit` is (action, Norwegian summary, details) for the audit entry of this step; `instance`
+    is the case's workflow row when the caller has already read (or locked) it.
     """
-    instance = instance_for(session, case)
+    instance = instance or instance_for(session, case)
     if instance.completed:
         raise Conflict("Saken er avsluttet.")
     workflow = core.workflow_cache.take(instance.id, instance.version) or core.runtime.load(

@@ -192,6 +192,7 @@ def _fire_case(core: Saksflyt, case_id: int, now: datetime) -> list[dict[str, An
                 SCHEDULER,
                 fire,
                 ("timer_fired", "Frist passert: saken gikk videre automatisk.", details),
+                instance,
             )
             fired: list[dict[str, Any]] = details["timers"]
             for timer in fired:
