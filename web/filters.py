@@ -10,8 +10,7 @@ from flask import Flask
 from engine.clock import OSLO
 from engine.forms import parse_date
 from engine.labels import role_label
-
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+from engine.rules.calendar import WEEKDAY_NAMES
 
 
 def _as_date(value: Any) -> date | None:
@@ -50,7 +49,7 @@ def ukedag_dato(value: Any, empty: str = "–") -> str:
     day = _as_date(value)
     if day is None:
         return empty
-    return f"{WEEKDAYS[day.weekday()]} {day.strftime('%d.%m.%Y')}"
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.strftime('%d.%m.%Y')}"
 
 
 def verdi(value: Any) -> str:

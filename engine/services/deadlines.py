@@ -87,10 +87,14 @@ def overdue(core: Saksflyt, include_tasks: bool = True) -> list[DeadlineItem]:
     return _sorted(items)
 
 
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the week `day` is in ("this week" in the deadline lists)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
 def due_this_week(core: Saksflyt) -> list[DeadlineItem]:
-    today = core.today()
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
+    monday, sunday = week_of(core.today())
     return _open_deadlines(core, Deadline.due_on >= monday, Deadline.due_on <= sunday)
 
 

@@ -19,7 +19,7 @@ from engine.persistence.models import ROLES, AuditEntry, Case, Deadline, Licence
 from engine.persistence.sanction_models import OwnershipTransfer, PointAward
 from engine.rules.planning import target_date
 from engine.services.core import Actor, Saksflyt
-from engine.services.deadlines import planning_configuration
+from engine.services.deadlines import planning_configuration, week_of
 
 # -- the managers' view ------------------------------------------------------------------------
 # The deadline lists come from engine.services.deadlines; the processing targets and the meeting
@@ -92,8 +92,7 @@ def deadline_counts(core: Saksflyt, actor: Actor, group: str) -> list[DeadlineCo
     """Open deadlines of open cases counted by "role", "body" or "handler": open, passed, this week."""
     require_manager(actor)
     today = core.today()
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
+    monday, sunday = week_of(today)
     column: Any = {"role": Deadline.responsible_role, "body": Case.competent_body, "handler": Case.handler_id}[group]
     query = (
         select(
