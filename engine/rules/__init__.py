@@ -22,7 +22,7 @@ from engine.rules.deadlines import (
     party_deadline,
     timer_at,
 )
-from engine.rules.licence import licence_period_end, sitting_council_election_year
+from engine.rules.licence import licence_period_end, licence_valid_until, sitting_council_election_year
 from engine.rules.points import (
     ALKF_2016,
     EIGHT_POINT,
@@ -69,6 +69,7 @@ __all__ = [
     "internal_deadline",
     "is_working_day",
     "licence_period_end",
+    "licence_valid_until",
     "next_working_day_on_or_after",
     "non_working_reason",
     "party_deadline",

@@ -57,3 +57,16 @@ def licence_period_end(decided_on: date) -> date:
     """
     next_council_takes_office = sitting_council_election_year(decided_on) + ELECTION_INTERVAL_YEARS
     return date(next_council_takes_office + 1, PERIOD_END_MONTH, PERIOD_END_DAY)
+
+
+# Licences for one occasion: bevilling for en enkelt anledning (alkl. § 1-6 annet ledd), ambulerende
+# bevilling (alkl. § 4-5) and an extension for a single occasion.
+ONE_OFF_APPLICATION_TYPES: Final = frozenset({"enkelt_anledning", "ambulerende", "utvidelse_enkelt"})
+
+
+def licence_valid_until(application_type: str | None, decided_on: date, event_date: date | None) -> date:
+    """The last day of a granted licence: the event for a one-off licence with a known date,
+    otherwise the end of the licence period (alkl. § 1-6)."""
+    if application_type in ONE_OFF_APPLICATION_TYPES and event_date is not None:
+        return event_date
+    return licence_period_end(decided_on)

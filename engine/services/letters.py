@@ -51,7 +51,6 @@ BODY_NAMES = {
     "formannskap": "Formannskapet",
     "kommunestyre": "Kommunestyret",
 }
-ONE_OFF_TYPES = {"enkelt_anledning", "ambulerende", "utvidelse_enkelt"}
 
 
 @dataclass(frozen=True)
@@ -215,8 +214,9 @@ def letter_context(kind: str, base: dict[str, Any], values: dict[str, Any], sign
         granted = d("decision_outcome") == "innvilget"
         valid_until = None
         if granted and decided:
-            one_off = base.get("application_type_code") in ONE_OFF_TYPES and _as_date(d("event_date"))
-            valid_until = _as_date(d("event_date")) if one_off else rules.licence_period_end(decided)
+            valid_until = rules.licence_valid_until(
+                base.get("application_type_code"), decided, _as_date(d("event_date"))
+            )
         context.update(decided_on=decided, granted=granted, valid_until=valid_until)
     if kind in ("vedtak_prikker", "orientering_prikker", "forhandsvarsel_prikker"):
         awards = d("awarded_points") or d("control_violations") or []

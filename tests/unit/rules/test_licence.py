@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from engine.rules.licence import licence_period_end, sitting_council_election_year
+from engine.rules.licence import licence_period_end, licence_valid_until, sitting_council_election_year
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_licence_period_end(decided_on: date, expected: date) -> None:
 )
 def test_sitting_council_election_year(on: date, election_year: int) -> None:
     assert sitting_council_election_year(on) == election_year
+
+
+@pytest.mark.parametrize(
+    ("application_type", "event_date", "expected"),
+    [
+        ("enkelt_anledning", date(2026, 5, 16), date(2026, 5, 16)),
+        ("ambulerende", date(2027, 1, 16), date(2027, 1, 16)),
+        ("utvidelse_enkelt", date(2026, 6, 20), date(2026, 6, 20)),
+        ("enkelt_anledning", None, date(2028, 9, 30)),  # no event date known: the licence period
+        ("alminnelig", date(2026, 5, 16), date(2028, 9, 30)),  # not a one-off licence
+    ],
+)
+def test_licence_valid_until(application_type: str, event_date: date | None, expected: date) -> None:
+    assert licence_valid_until(application_type, date(2026, 5, 1), event_date) == expected
