@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from engine.clock import OSLO
 from engine.errors import ValidationFailed
 
 FORMS_DIR = Path(__file__).resolve().parents[1] / "bpmn" / "forms"
@@ -126,6 +127,19 @@ def parse_date(value: Any) -> date:
         day, month, year = (int(g) for g in match.groups())
         return date(year, month, day)
     return date.fromisoformat(text)
+
+
+def as_date(value: Any) -> date | None:
+    """A date from what forms, case data or templates hold (date, datetime, ISO or dd.mm.yyyy);
+    None if blank or not a date. A timezone-aware datetime counts in Norwegian time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(OSLO).date()
+    try:
+        return parse_date(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _coerce_date(f: Field, value: Any) -> date:

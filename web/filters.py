@@ -8,29 +8,14 @@ from typing import Any
 from flask import Flask
 
 from engine.clock import OSLO
-from engine.forms import parse_date
+from engine.forms import as_date
 from engine.labels import role_label
 from engine.rules.calendar import WEEKDAY_NAMES
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(OSLO)
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
-
-
 def dato(value: Any, empty: str = "–") -> str:
     """dd.mm.yyyy; an instant is shown as its date in Norway."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return empty if value in (None, "") else str(value)
     return day.strftime("%d.%m.%Y")
@@ -46,7 +31,7 @@ def tidspunkt(value: Any, empty: str = "–") -> str:
 
 def ukedag_dato(value: Any, empty: str = "–") -> str:
     """ "tirsdag 07.04.2026"."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return empty
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.strftime('%d.%m.%Y')}"

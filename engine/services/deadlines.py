@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from engine.clock import OSLO
 from engine.config import Settings
 from engine.errors import NotFound
+from engine.forms import as_date
 from engine.persistence.models import Case, Deadline, HumanTask, Timer, User
 from engine.rules.planning import (
     DEFAULT_TARGETS,
@@ -138,7 +139,7 @@ def expected_decision(core: Saksflyt, case_id: int) -> DecisionPlan | None:
         details = case.details or {}
         if body is None or details.get("decided_on") or case.status != "open":
             return None
-        received_on = _as_date(details.get("received_on")) or case.opened_at.astimezone(OSLO).date()
+        received_on = as_date(details.get("received_on")) or case.opened_at.astimezone(OSLO).date()
         open_due = session.scalars(
             select(Deadline.due_on).where(
                 Deadline.case_id == case_id, Deadline.status == "open", Deadline.due_on.is_not(None)
@@ -271,14 +272,3 @@ def _group(
     for item in items:
         grouped.setdefault(key(item), []).append(item)
     return grouped
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import select
 
 from engine import rules
-from engine.clock import OSLO
 from engine.errors import NotFound
-from engine.forms import load_form, parse_date
+from engine.forms import as_date, load_form
 from engine.labels import APPLICATION_TYPES
 from engine.persistence.models import Case, HumanTask
 from engine.services import case_views, tasks
@@ -119,24 +118,13 @@ def _environment() -> Environment:
     return env
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(OSLO).date() if value.tzinfo else value.date()
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
-
-
 def _long_date(value: Any) -> str:
-    day = _as_date(value)
+    day = as_date(value)
     return rules.format_deadline(day) if day else "–"
 
 
 def _short_date(value: Any) -> str:
-    day = _as_date(value)
+    day = as_date(value)
     return rules.format_short(day) if day else "–"
 
 
@@ -195,27 +183,27 @@ def letter_context(kind: str, base: dict[str, Any], values: dict[str, Any], sign
     context = {**base, "data": data, "signer": signer or base.get("handler") or base["municipality"]}
     d = data.get
     if kind in ("forhandsvarsel", "forhandsvarsel_prikker"):
-        reached = _as_date(d("notice_reached_on")) or today
+        reached = as_date(d("notice_reached_on")) or today
         weeks = int(d("response_weeks") or 2)
         context.update(reached_on=reached, response_weeks=weeks, response_deadline=rules.party_deadline(reached, weeks))
     if kind == "forhandsvarsel_inndragning":
-        reached = _as_date(d("suspension_notice_reached_on")) or today
+        reached = as_date(d("suspension_notice_reached_on")) or today
         weeks = int(d("suspension_response_weeks") or 3)
         context.update(reached_on=reached, response_weeks=weeks, response_deadline=rules.party_deadline(reached, weeks))
     if kind == "kontrollrapport":
-        reached = _as_date(d("report_reached_on")) or today
+        reached = as_date(d("report_reached_on")) or today
         weeks = int(d("comment_weeks") or 2)
         context.update(reached_on=reached, comment_deadline=rules.party_deadline(reached, weeks))
     if kind in ("vedtak", "vedtak_prikker", "vedtak_inndragning"):
-        notified = _as_date(d("notified_on")) or today
+        notified = as_date(d("notified_on")) or today
         context.update(notified_on=notified, appeal_deadline=rules.appeal_deadline(notified))
     if kind == "vedtak":
-        decided = _as_date(d("decided_on"))
+        decided = as_date(d("decided_on"))
         granted = d("decision_outcome") == "innvilget"
         valid_until = None
         if granted and decided:
             valid_until = rules.licence_valid_until(
-                base.get("application_type_code"), decided, _as_date(d("event_date"))
+                base.get("application_type_code"), decided, as_date(d("event_date"))
             )
         context.update(decided_on=decided, granted=granted, valid_until=valid_until)
     if kind in ("vedtak_prikker", "orientering_prikker", "forhandsvarsel_prikker"):
@@ -228,16 +216,16 @@ def letter_context(kind: str, base: dict[str, Any], values: dict[str, Any], sign
             point_count=count,
             rule_set=rule_set,
             enkeltvedtak=kind == "vedtak_prikker",
-            decided_on=_as_date(d("decided_on")) or _as_date(d("oriented_on")),
+            decided_on=as_date(d("decided_on")) or as_date(d("oriented_on")),
         )
     if kind in ("forhandsvarsel_inndragning", "vedtak_inndragning"):
-        decided = _as_date(d("decided_on"))
+        decided = as_date(d("decided_on"))
         context.update(
             basis=d("suspension_basis") or [],
             days=d("suspension_days") or d("proposed_days"),
             point_count=d("point_count") or {},
             decided_on=decided,
-            implementation_deadline=_as_date(d("implementation_deadline"))
+            implementation_deadline=as_date(d("implementation_deadline"))
             or (rules.internal_deadline(decided, 4) if decided else None),
         )
     return context
